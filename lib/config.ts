@@ -1,0 +1,148 @@
+/**
+ * Experiment configuration and job payloads, shared by the API and the worker.
+ *
+ * Glossary (the same words are used in code, API, UI and docs):
+ * - study: a team's shared workspace.
+ * - dataset: an immutable, versioned set of samples with a task.
+ * - experiment: one search over a model space on one dataset.
+ * - model: one point of the model space (architecture plus training
+ *   hyperparameters), identified by a canonical hash of its configuration.
+ * - instance: one training of a model; instances differ only in their seeds.
+ * - robustness value: a statistic of a model's instance test losses.
+ * - selection step: every surviving model gets one more instance, then
+ *   models may be eliminated.
+ */
+import { z } from 'zod';
+
+export const ACTIVATIONS = ['relu', 'elu', 'tanh', 'sigmoid'] as const;
+export const INITIALIZERS = ['he', 'glorot', 'lecun', 'normal'] as const;
+export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
+export const STATISTICS = ['mean', 'median', 'q3', 'q3_iqr', 'max', 'min', 'std', 'iqr'] as const;
+
+export type Activation = (typeof ACTIVATIONS)[number];
+export type Initializer = (typeof INITIALIZERS)[number];
+export type Optimizer = (typeof OPTIMIZERS)[number];
+export type Statistic = (typeof STATISTICS)[number];
+
+/** Default cap on trainable parameters of a model. */
+export const DEFAULT_PARAMETER_BUDGET = 30_000;
+
+export const convLayerSchema = z.object({
+  filters: z.number().int().min(1).max(128),
+  kernelSize: z.number().int().min(1).max(7),
+  /** Max-pooling window and stride after the convolution; 1 means no pooling. */
+  pool: z.number().int().min(1).max(4).default(2),
+});
+export type ConvLayer = z.infer<typeof convLayerSchema>;
+
+/** Architecture: up to 2 convolution layers, then up to 4 hidden dense layers. */
+export const architectureSchema = z.object({
+  conv: z.array(convLayerSchema).max(2).default([]),
+  dense: z.array(z.number().int().min(1).max(1024)).max(4).default([]),
+});
+export type Architecture = z.infer<typeof architectureSchema>;
+
+/** One model: architecture plus training hyperparameters. */
+export const modelSpecSchema = z.object({
+  architecture: architectureSchema,
+  activation: z.enum(ACTIVATIONS).default('relu'),
+  initializer: z.enum(INITIALIZERS).default('he'),
+  optimizer: z.enum(OPTIMIZERS).default('adam'),
+  learningRate: z.number().gt(0).max(10).default(0.001),
+  batchSize: z.number().int().min(1).max(4096).default(32),
+  l2: z.number().min(0).max(1).default(0),
+  epochs: z.number().int().min(1).max(200).default(5),
+});
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+
+/**
+ * Model space: the Cartesian product of every listed value. Models over the
+ * parameter budget are left out and reported.
+ */
+export const modelSpaceSchema = z.object({
+  architectures: z.array(architectureSchema).min(1).max(64),
+  activations: z.array(z.enum(ACTIVATIONS)).min(1).default(['relu']),
+  initializers: z.array(z.enum(INITIALIZERS)).min(1).default(['he']),
+  optimizers: z.array(z.enum(OPTIMIZERS)).min(1).default(['adam']),
+  learningRates: z.array(z.number().gt(0).max(10)).min(1).default([0.001]),
+  batchSizes: z.array(z.number().int().min(1).max(4096)).min(1).default([32]),
+  l2s: z.array(z.number().min(0).max(1)).min(1).default([0]),
+  epochs: z.array(z.number().int().min(1).max(200)).min(1).default([5]),
+  parameterBudget: z.number().int().min(1).default(DEFAULT_PARAMETER_BUDGET),
+});
+export type ModelSpace = z.infer<typeof modelSpaceSchema>;
+
+/** Which randomness differs between the instances of a model. */
+export const randomnessSchema = z.object({
+  init: z.boolean().default(true),
+  sample: z.boolean().default(true),
+  shuffle: z.boolean().default(true),
+});
+export type Randomness = z.infer<typeof randomnessSchema>;
+
+export const thresholdRuleSchema = z.discriminatedUnion('kind', [
+  /** Eliminate models whose value is above this quantile of the survivors' values. */
+  z.object({ kind: z.literal('quantile'), q: z.number().gt(0).lt(1).default(0.5) }),
+  /** Keep the n best models by robustness value. */
+  z.object({ kind: z.literal('keepBest'), n: z.number().int().min(1) }),
+]);
+export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
+
+export const selectionPolicySchema = z.object({
+  statistic: z.enum(STATISTICS).default('median'),
+  rule: thresholdRuleSchema.default({ kind: 'quantile', q: 0.5 }),
+  /** Steps in which every model is trained before any elimination (k). */
+  warmupSteps: z.number().int().min(1).max(100).default(3),
+  /** Instance cap per model (n_max). */
+  maxInstances: z.number().int().min(2).max(200).default(8),
+});
+export type SelectionPolicy = z.infer<typeof selectionPolicySchema>;
+
+export const experimentConfigSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    /** Key of the dataset, for example `mnist`. */
+    dataset: z.string().min(1).max(100),
+    space: modelSpaceSchema,
+    /** Training-sample size drawn from the dataset's training pool for each instance. */
+    trainSize: z.number().int().min(10).max(10_000_000).default(2000),
+    /** Fraction of the training sample held out to report validation loss per epoch. */
+    validationFraction: z.number().min(0).max(0.5).default(0.1),
+    randomness: randomnessSchema.default({ init: true, sample: true, shuffle: true }),
+    selection: selectionPolicySchema.default({
+      statistic: 'median',
+      rule: { kind: 'quantile', q: 0.5 },
+      warmupSteps: 3,
+      maxInstances: 8,
+    }),
+    /** Base seed from which every instance's seeds are derived. */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  })
+  .refine((c) => c.selection.warmupSteps <= c.selection.maxInstances, {
+    message: 'selection.warmupSteps must not exceed selection.maxInstances',
+    path: ['selection', 'warmupSteps'],
+  });
+export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
+export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
+
+/** Seeds of one instance. */
+export const instanceSeedsSchema = z.object({
+  init: z.number().int().min(0),
+  sample: z.number().int().min(0),
+  shuffle: z.number().int().min(0),
+});
+export type InstanceSeeds = z.infer<typeof instanceSeedsSchema>;
+
+export const QUEUE_SCHEDULE = 'schedule-experiment';
+export const QUEUE_TRAIN = 'train-instance';
+
+/** Payload of a scheduling job: decide and enqueue the next step of an experiment. */
+export const scheduleJobSchema = z.object({ experimentId: z.string().uuid() });
+export type ScheduleJob = z.infer<typeof scheduleJobSchema>;
+
+/** Payload of a training job: train one instance. */
+export const trainJobSchema = z.object({
+  experimentId: z.string().uuid(),
+  instanceId: z.string().uuid(),
+});
+export type TrainJob = z.infer<typeof trainJobSchema>;
