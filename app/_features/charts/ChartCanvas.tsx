@@ -1,0 +1,64 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import {
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartType,
+} from 'chart.js';
+
+// Only the pieces the three charts use, so that the bundle stays small.
+Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, Tooltip, Legend);
+
+Chart.defaults.font.family = 'Inter, "Segoe UI", system-ui, -apple-system, sans-serif';
+Chart.defaults.font.size = 12;
+Chart.defaults.color = '#475467';
+Chart.defaults.borderColor = '#e4e7ec';
+
+type ChartCanvasProps<T extends ChartType> = {
+  /** Accessible name of the canvas, read by screen readers and used by the e2e tests. */
+  label: string;
+  config: ChartConfiguration<T>;
+  height?: number;
+};
+
+/** Renders a Chart.js chart on a canvas. New data and options update the existing chart without animation. */
+export function ChartCanvas<T extends ChartType>({ label, config, height = 280 }: ChartCanvasProps<T>) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const chartRef = useRef<Chart<T> | null>(null);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+
+    const chart = new Chart<T>(canvas, config);
+    chartRef.current = chart;
+    return () => {
+      chart.destroy();
+      chartRef.current = null;
+    };
+    // The chart is created once per type; the effect below applies later configurations.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [config.type]);
+
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!chart) return;
+    chart.data = config.data;
+    if (config.options) chart.options = config.options;
+    chart.update('none');
+  }, [config]);
+
+  return (
+    <div className="chart-box" style={{ height }}>
+      <canvas ref={canvasRef} role="img" aria-label={label} />
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { formatCount, formatValue, statisticLabel } from '../../_components/format.ts';
+import { valueOf, type ModelData } from './experiment-query.ts';
+
+type SelectedModelCardProps = {
+  model: ModelData;
+  statistic: string;
+  /** Whether the selection ended with this model. */
+  final: boolean;
+  modelCount: number;
+  stepCount: number;
+};
+
+/** Highlighted summary of the selected model, or of the current best model while the selection runs. */
+export function SelectedModelCard({ model, statistic, final, modelCount, stepCount }: SelectedModelCardProps) {
+  const robustness = valueOf(model, statistic);
+  const title = final ? 'Selected model' : 'Current best model';
+  const lowest = model.testLosses.length > 0 ? Math.min(...model.testLosses) : null;
+  const highest = model.testLosses.length > 0 ? Math.max(...model.testLosses) : null;
+
+  return (
+    <section className={`selected-card card${final ? ' selected-card-final' : ''}`} aria-labelledby="selected-title">
+      <h2 id="selected-title">{title}</h2>
+      <p className="selected-label">{model.label}</p>
+      <dl className="figure-grid compact">
+        <div>
+          <dt>{statisticLabel(statistic)}</dt>
+          <dd>{formatValue(robustness?.value)}</dd>
+        </div>
+        <div>
+          <dt>95% CI</dt>
+          <dd>
+            {robustness?.ciLow != null && robustness.ciHigh != null
+              ? `${formatValue(robustness.ciLow)} – ${formatValue(robustness.ciHigh)}`
+              : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>Instances</dt>
+          <dd>{model.instanceCount}</dd>
+        </div>
+        <div>
+          <dt>Parameters</dt>
+          <dd>{formatCount(model.parameterCount)}</dd>
+        </div>
+        <div>
+          <dt>Test loss range</dt>
+          <dd>{lowest === null ? '—' : `${formatValue(lowest)} – ${formatValue(highest)}`}</dd>
+        </div>
+        <div>
+          <dt>Selection steps</dt>
+          <dd>{stepCount}</dd>
+        </div>
+      </dl>
+      <p className="muted small selected-note">
+        {final
+          ? `Kept from ${formatCount(modelCount)} models after ${stepCount} selection steps.`
+          : `Lowest ${statisticLabel(statistic)} among the models so far; the selection is still running.`}
+      </p>
+    </section>
+  );
+}

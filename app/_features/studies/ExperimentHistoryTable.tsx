@@ -1,0 +1,78 @@
+import Link from 'next/link';
+import { StatusBadge } from '../../_components/StatusBadge.tsx';
+import { formatDateTime, formatDuration, formatValue, statisticLabel } from '../../_components/format.ts';
+
+/** Fields of one experiment in the study's history table. */
+export type ExperimentRow = {
+  id: string;
+  name: string;
+  status: string;
+  statistic: string;
+  startedAt: string | null;
+  durationMs: number | null;
+  modelCount: number;
+  dataset: { key: string; name: string; version: number };
+  selectedModel: {
+    id: string;
+    label: string;
+    robustnessValues: { statistic: string; value: number | null }[];
+  } | null;
+};
+
+function SelectedModelCell({ experiment }: { experiment: ExperimentRow }) {
+  const model = experiment.selectedModel;
+  if (!model) return <span className="muted">—</span>;
+
+  const value = model.robustnessValues.find((entry) => entry.statistic === experiment.statistic)?.value;
+  return (
+    <>
+      <span className="model-label">{model.label}</span>
+      <div className="muted small">
+        {statisticLabel(experiment.statistic)} {formatValue(value)}
+      </div>
+    </>
+  );
+}
+
+/** Experiments of a study, newest first. */
+export function ExperimentHistoryTable({ experiments }: { experiments: ExperimentRow[] }) {
+  return (
+    <div className="table-wrap card">
+      <table className="data-table">
+        <caption className="visually-hidden">Experiment history</caption>
+        <thead>
+          <tr>
+            <th scope="col">Experiment</th>
+            <th scope="col">Status</th>
+            <th scope="col">Dataset</th>
+            <th scope="col" className="numeric">Models</th>
+            <th scope="col">Started</th>
+            <th scope="col" className="numeric">Duration</th>
+            <th scope="col">Selected model</th>
+          </tr>
+        </thead>
+        <tbody>
+          {experiments.map((experiment) => (
+            <tr key={experiment.id}>
+              <th scope="row">
+                <Link href={`/experiments/${experiment.id}`}>{experiment.name}</Link>
+              </th>
+              <td>
+                <StatusBadge status={experiment.status} />
+              </td>
+              <td>
+                {experiment.dataset.name} <span className="muted small">v{experiment.dataset.version}</span>
+              </td>
+              <td className="numeric">{experiment.modelCount}</td>
+              <td>{formatDateTime(experiment.startedAt)}</td>
+              <td className="numeric">{formatDuration(experiment.durationMs)}</td>
+              <td>
+                <SelectedModelCell experiment={experiment} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,5 @@
+import { StudyList } from './_features/studies/StudyList.tsx';
+
+export default function HomePage() {
+  return <StudyList />;
+}

@@ -1,0 +1,91 @@
+/** Batched reads of experiment-level aggregates, one query per batch of experiments. */
+import { Prisma, type ExperimentStatus, type InstanceStatus, type ModelStatus } from '../../generated/prisma/client.ts';
+import type { DbOrTx } from '../db.ts';
+
+/** Finished test losses of every model, in instance order, keyed by model id. */
+export type LossesByModel = Map<string, number[]>;
+
+/**
+ * Loads the finished test losses of every model of the given experiments in
+ * one query. Non-finite losses are left out because no statistic is defined
+ * over them.
+ */
+export async function loadFinishedTestLosses({ db, experimentIds }: { db: DbOrTx; experimentIds: string[] }): Promise<Map<string, LossesByModel>> {
+  const rows = await db.$queryRaw<{ experimentId: string; modelId: string; testLoss: number }[]>`
+    SELECT m.experiment_id AS "experimentId", i.model_id AS "modelId", i.test_loss AS "testLoss"
+    FROM instances i JOIN models m ON m.id = i.model_id
+    WHERE m.experiment_id = ANY(${experimentIds}::uuid[]) AND i.status = 'finished' AND i.test_loss IS NOT NULL
+    ORDER BY i.model_id, i.instance_index`;
+
+  const result = new Map<string, LossesByModel>(experimentIds.map((id) => [id, new Map()]));
+  for (const row of rows) {
+    if (!Number.isFinite(row.testLoss)) continue;
+    const byModel = result.get(row.experimentId)!;
+    const losses = byModel.get(row.modelId);
+    if (losses) losses.push(row.testLoss);
+    else byModel.set(row.modelId, [row.testLoss]);
+  }
+  return result;
+}
+
+export type InstanceCounts = Record<InstanceStatus, number>;
+
+function emptyInstanceCounts(): InstanceCounts {
+  return { queued: 0, running: 0, finished: 0, diverged: 0, failed: 0, cancelled: 0 };
+}
+
+/** Counts the instances of each experiment by status. */
+export async function countInstances({ db, experimentIds }: { db: DbOrTx; experimentIds: string[] }): Promise<Map<string, InstanceCounts>> {
+  const rows = await db.$queryRaw<{ experimentId: string; status: InstanceStatus; count: number }[]>`
+    SELECT m.experiment_id AS "experimentId", i.status::text AS status, count(*)::int AS count
+    FROM instances i JOIN models m ON m.id = i.model_id
+    WHERE m.experiment_id = ANY(${experimentIds}::uuid[])
+    GROUP BY 1, 2`;
+
+  const result = new Map(experimentIds.map((id) => [id, emptyInstanceCounts()]));
+  for (const row of rows) result.get(row.experimentId)![row.status] = row.count;
+  return result;
+}
+
+export type ModelCounts = Record<ModelStatus, number> & { total: number };
+
+/** Counts the models of each experiment by status. */
+export async function countModels({ db, experimentIds }: { db: DbOrTx; experimentIds: string[] }): Promise<Map<string, ModelCounts>> {
+  const groups = await db.model.groupBy({
+    by: ['experimentId', 'status'],
+    where: { experimentId: { in: experimentIds } },
+    _count: { _all: true },
+  });
+
+  const result = new Map<string, ModelCounts>(
+    experimentIds.map((id) => [id, { active: 0, eliminated: 0, selected: 0, total: 0 }]),
+  );
+  for (const group of groups) {
+    const counts = result.get(group.experimentId)!;
+    counts[group.status] = group._count._all;
+    counts.total += group._count._all;
+  }
+  return result;
+}
+
+/** Lists a study's experiments, newest first. */
+export async function listExperiments({
+  db,
+  studyId,
+  status,
+  offset,
+  limit,
+}: {
+  db: DbOrTx;
+  studyId: string;
+  status?: ExperimentStatus | null;
+  offset: number;
+  limit: number;
+}) {
+  const where: Prisma.ExperimentWhereInput = { studyId, ...(status ? { status } : {}) };
+  const [items, total] = await Promise.all([
+    db.experiment.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: offset, take: limit }),
+    db.experiment.count({ where }),
+  ]);
+  return { items, total };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { modelSpaceSchema, selectionPolicySchema } from '../../../lib/config.ts';
+import { findExperimentForMember, findInstanceForMember, findModelForMember } from '../../data/access.ts';
+import { listStudiesOfUser } from '../../data/studies.ts';
+import { expandForDataset, findLatestDataset } from '../../experiments/create.ts';
+import { zodToUserInputError } from '../../experiments/validation.ts';
+import type { GraphQLContext } from '../context.ts';
+import { notFound } from '../errors.ts';
+import { requireUser, requireUuid } from '../guards.ts';
+import { parsePage, toConnection } from '../paging.ts';
+
+/** Models listed by `previewModelSpace`; the counts cover the whole space. */
+const PREVIEW_MODEL_LIMIT = 200;
+
+/** The preview accepts a whole experiment configuration or only its `space`. */
+const previewConfigSchema = z.object({
+  space: modelSpaceSchema,
+  selection: selectionPolicySchema.default({ statistic: 'median', rule: { kind: 'quantile', q: 0.5 }, warmupSteps: 3, maxInstances: 8 }),
+});
+
+function parsePreviewConfig(config: unknown) {
+  const input = config !== null && typeof config === 'object' && 'space' in config ? config : { space: config };
+  const result = previewConfigSchema.safeParse(input);
+  if (!result.success) throw zodToUserInputError(result.error, input, 'config');
+  return result.data;
+}
+
+export const queryResolvers = {
+  Query: {
+    me: (_: unknown, __: unknown, { user }: GraphQLContext) => user,
+
+    async studies(_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) {
+      const user = requireUser(context);
+      const page = parsePage(args);
+      const { items, total } = await listStudiesOfUser({ db: context.db, userId: user.id, ...page });
+      for (const study of items) context.loaders.study.prime(study.id, study);
+      return toConnection(items, page, total);
+    },
+
+    async study(_: unknown, { id }: { id: string }, context: GraphQLContext) {
+      requireUser(context);
+      const study = await context.loaders.study.load(requireUuid(id, 'id'));
+      if (!study) throw notFound(`Study ${id} not found.`);
+      return study;
+    },
+
+    async experiment(_: unknown, { id }: { id: string }, context: GraphQLContext) {
+      const user = requireUser(context);
+      const found = await findExperimentForMember({ db: context.db, experimentId: requireUuid(id, 'id'), userId: user.id });
+      if (!found) throw notFound(`Experiment ${id} not found.`);
+      context.loaders.experiment.prime(id, found.experiment);
+      return found.experiment;
+    },
+
+    async model(_: unknown, { id }: { id: string }, context: GraphQLContext) {
+      const user = requireUser(context);
+      const model = await findModelForMember({ db: context.db, modelId: requireUuid(id, 'id'), userId: user.id });
+      if (!model) throw notFound(`Model ${id} not found.`);
+      return model;
+    },
+
+    async instance(_: unknown, { id }: { id: string }, context: GraphQLContext) {
+      const user = requireUser(context);
+      const instance = await findInstanceForMember({ db: context.db, instanceId: requireUuid(id, 'id'), userId: user.id });
+      if (!instance) throw notFound(`Instance ${id} not found.`);
+      return instance;
+    },
+
+    datasets(_: unknown, __: unknown, context: GraphQLContext) {
+      requireUser(context);
+      return context.db.dataset.findMany({ orderBy: [{ key: 'asc' }, { version: 'desc' }] });
+    },
+
+    async previewModelSpace(_: unknown, args: { dataset: string; config: unknown }, context: GraphQLContext) {
+      requireUser(context);
+      const config = parsePreviewConfig(args.config);
+      const dataset = await findLatestDataset({ db: context.db, key: args.dataset, argumentName: 'dataset' });
+      const { models, overBudget } = expandForDataset(config, dataset);
+      return {
+        modelCount: models.length,
+        overBudget,
+        exhaustiveTrainings: models.length * config.selection.maxInstances,
+        models: models.slice(0, PREVIEW_MODEL_LIMIT).map(({ label, parameterCount }) => ({ label, parameterCount })),
+      };
+    },
+  },
+};

@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+
+/** Time one shutdown step may take before the next one starts, in ms. */
+const STEP_TIMEOUT_MS = 30_000;
+
+/** Signals closer than this to the first one are treated as copies of it, in ms. */
+const DUPLICATE_SIGNAL_MS = 1000;
+
+/**
+ * Stops started components in the reverse order of their start, so that the
+ * workers stop before the database they write to. A second SIGINT or SIGTERM
+ * more than a second after the first exits at once.
+ */
+export class Shutdown {
+  /** The instance of this process, for the start-up failure handler. */
+  static current: Shutdown | undefined;
+
+  private readonly steps: Array<{ name: string; stop: () => unknown }> = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly logger: Logger) {
+    Shutdown.current = this;
+  }
+
+  /** Registers a component to stop; the last one added stops first. */
+  add(name: string, stop: () => unknown): void {
+    this.steps.push({ name, stop });
+  }
+
+  /** Runs the shutdown on SIGINT or SIGTERM and exits with code 0 afterwards. */
+  handleSignals(): void {
+    let firstSignalAt = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.running) {
+        // Copies of the first signal arrive within milliseconds, for example from a process
+        // manager that relays the terminal's Ctrl-C. Only a later signal asks to hurry.
+        if (Date.now() - firstSignalAt < DUPLICATE_SIGNAL_MS) return;
+        this.logger.warn({ signal }, 'second signal during shutdown, exiting at once');
+        process.exit(1);
+      }
+      firstSignalAt = Date.now();
+      this.logger.info({ signal }, 'shutting down');
+      void this.run(0).then(() => process.exit(0));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  /** Stops every registered component once; later calls wait for the same run. */
+  run(exitCode: number): Promise<void> {
+    this.running ??= this.stopAll(exitCode);
+    return this.running;
+  }
+
+  private async stopAll(exitCode: number): Promise<void> {
+    for (const step of [...this.steps].reverse()) {
+      const startedAt = Date.now();
+      try {
+        await withTimeout(Promise.resolve(step.stop()), STEP_TIMEOUT_MS, step.name);
+        this.logger.debug({ component: step.name, durationMs: Date.now() - startedAt }, 'stopped');
+      } catch (error) {
+        this.logger.error({ err: error, component: step.name }, 'stopping a component failed');
+      }
+    }
+    this.logger.info({ exitCode }, 'shutdown complete');
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Stopping ${name} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

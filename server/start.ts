@@ -1,0 +1,117 @@
+/**
+ * `npm start` (and `npm run web` with `--web`): database, migrations,
+ * built-in datasets, demo, dashboard build, one HTTP server for the
+ * dashboard and /graphql, and the training worker pool.
+ */
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+process.env.CHECKPOINT_DISABLE = '1';
+
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { ensureBuiltinDatasets } from './datasets.ts';
+import { createPrisma } from './db.ts';
+import { DEMO_EMAIL } from './demo-config.ts';
+import { createDemoOnFirstStart, findDemoExperimentId, type DemoResult } from './demo.ts';
+import { resolveDataDir, startEmbeddedPostgres } from './embedded-db.ts';
+import { parseEnv, type Env } from './env.ts';
+import { closeServer, createHttpServer, listen } from './http-server.ts';
+import { runMigrations } from './migrate.ts';
+import { ensureNextBuild, prepareNextApp } from './next-app.ts';
+import { printExperimentProgress } from './progress-printer.ts';
+import { Shutdown } from './shutdown.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Human-readable lines for the console, kept apart from the JSON logs. */
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function parseArgs(argv: string[]): { web: boolean } {
+  const unknown = argv.filter((arg) => arg !== '--web');
+  if (unknown.length > 0) {
+    throw new Error(`Unknown argument ${unknown.join(' ')}: the only option is --web (serve without training workers).`);
+  }
+  return { web: argv.includes('--web') };
+}
+
+async function connectDatabase(env: Env, logger: Logger, shutdown: Shutdown): Promise<string> {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+
+  const embedded = await startEmbeddedPostgres({ dataDir: resolveDataDir(PROJECT_ROOT, env.ROBUSTLAB_DATA_DIR), logger });
+  shutdown.add('embedded Postgres', () => embedded.stop());
+  print(`No DATABASE_URL set: using the embedded Postgres on 127.0.0.1:${embedded.port} (data in ${env.ROBUSTLAB_DATA_DIR}/postgres)`);
+  return embedded.url;
+}
+
+function printDemoSignIn(demo: DemoResult): void {
+  if (demo.status === 'created') {
+    print(`Demo sign-in: ${demo.email} / ${demo.password}`);
+    print('  (this password is shown only now; it is not stored in plain text anywhere)');
+  } else if (demo.status === 'skipped') {
+    print(`Demo sign-in: ${DEMO_EMAIL} (the password was printed at the first start)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { web } = parseArgs(process.argv.slice(2));
+  const env = parseEnv();
+  const logger = pino({ level: env.LOG_LEVEL, base: { service: web ? 'robustlab-web' : 'robustlab' } });
+  const shutdown = new Shutdown(logger);
+  shutdown.handleSignals();
+
+  const databaseUrl = await connectDatabase(env, logger, shutdown);
+  await runMigrations({ connectionString: databaseUrl, logger });
+
+  const prisma = createPrisma(databaseUrl);
+  shutdown.add('Prisma client', () => prisma.$disconnect());
+  await ensureBuiltinDatasets(prisma);
+
+  const { createQueue } = await import('../worker/queue.ts');
+  const boss = await createQueue(databaseUrl, { logger });
+  shutdown.add('pg-boss', () => boss.stop({ graceful: true, timeout: 20_000 }));
+
+  await ensureNextBuild({ root: PROJECT_ROOT, logger, onChild: (kill) => shutdown.add('next build', kill) });
+  const nextApp = await prepareNextApp({ root: PROJECT_ROOT, hostname: env.HOST, port: env.PORT });
+  shutdown.add('Next.js', () => nextApp.close());
+
+  const { createGraphQLServer } = await import('./graphql/http.ts');
+  const graphql = await createGraphQLServer({ prisma, databaseUrl, boss, logger });
+  shutdown.add('GraphQL server', () => graphql.stop());
+
+  const server = createHttpServer({ graphql, nextApp, logger });
+  await listen(server, env.HOST, env.PORT);
+  shutdown.add('HTTP server', () => closeServer(server));
+
+  if (!web && env.WORKER_CONCURRENCY > 0) {
+    const { startWorkerPool } = await import('../worker/pool.ts');
+    const pool = await startWorkerPool({ databaseUrl, concurrency: env.WORKER_CONCURRENCY, logger });
+    shutdown.add('worker pool', () => pool.stop());
+  }
+
+  const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+  print(`Robustlab is running at http://${host}:${env.PORT}`);
+  if (web) print('Web only (--web): no training workers in this process; start them with `npm run worker`.');
+
+  // The demo comes last, so a start that fails earlier has created no user whose password nobody saw.
+  const demo = await createDemoOnFirstStart({ db: prisma, boss, logger, enabled: env.ROBUSTLAB_DEMO !== '0' });
+  printDemoSignIn(demo);
+
+  const demoExperimentId = demo.status === 'created' ? demo.experimentId : await findDemoExperimentId(prisma);
+  if (demoExperimentId) {
+    const printer = printExperimentProgress({
+      db: prisma,
+      experimentId: demoExperimentId,
+      label: 'Demo experiment',
+      print,
+      onError: (error) => logger.warn({ err: error, experimentId: demoExperimentId }, 'reading demo progress failed'),
+    });
+    shutdown.add('demo progress', () => printer.stop());
+  }
+}
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`Robustlab failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  await Shutdown.current?.run(1);
+  process.exit(1);
+});

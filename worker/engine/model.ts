@@ -1,0 +1,135 @@
+/**
+ * Builds the TensorFlow.js network and optimizer of a model.
+ *
+ * The layout is the one that `countParameters` in lib/space.ts counts: conv
+ * layers (stride 1, 'same' padding, bias, the model's activation), each
+ * followed by max-pooling with window = stride = `pool` when pool > 1 ('valid'
+ * padding, so a side of n becomes floor(n / pool)), then flatten, the hidden
+ * dense layers and a softmax output layer (linear for one output unit).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Activation, Initializer, ModelSpec, Optimizer } from '../../lib/config';
+import { createRng } from '../../lib/seeds';
+import { convInputShape } from '../../lib/space';
+
+/** Shape of one sample (without the batch axis) and the number of classes. */
+export interface ModelInput {
+  shape: number[];
+  classes: number;
+}
+
+type LayerInitializer = ReturnType<typeof tf.initializers.heNormal>;
+
+function createInitializer(kind: Initializer, seed: number): LayerInitializer {
+  switch (kind) {
+    case 'he':
+      return tf.initializers.heNormal({ seed });
+    case 'glorot':
+      return tf.initializers.glorotNormal({ seed });
+    case 'lecun':
+      return tf.initializers.leCunNormal({ seed });
+    case 'normal':
+      return tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed });
+    default: {
+      const unreachable: never = kind;
+      throw new Error(`Unknown initializer '${String(unreachable)}'.`);
+    }
+  }
+}
+
+function layerOptions(spec: ModelSpec, rng: () => number) {
+  // One seed per layer, all derived from the init seed, so every kernel is reproducible.
+  const seed = Math.floor(rng() * 2 ** 31);
+  return {
+    kernelInitializer: createInitializer(spec.initializer, seed),
+    biasInitializer: 'zeros' as const,
+    kernelRegularizer: spec.l2 > 0 ? tf.regularizers.l2({ l2: spec.l2 }) : undefined,
+    useBias: true,
+  };
+}
+
+function validateInput(input: ModelInput): void {
+  if (!Number.isInteger(input.classes) || input.classes < 1) {
+    throw new Error(`Invalid number of classes ${input.classes}: expected an integer of at least 1.`);
+  }
+  if (input.shape.length === 0 || input.shape.some((size) => !Number.isInteger(size) || size < 1)) {
+    throw new Error(`Invalid input shape [${input.shape.join(', ')}]: expected positive integer sizes.`);
+  }
+}
+
+/**
+ * Builds the network of `spec` for `input` with weights drawn from `seed`.
+ * Same spec, input and seed give the same initial weights on every backend.
+ */
+export function buildModel(spec: ModelSpec, input: ModelInput, seed: number): tf.LayersModel {
+  validateInput(input);
+  const rng = createRng(seed);
+  const activation: Activation = spec.activation;
+  const hasConv = spec.architecture.conv.length > 0;
+
+  // A functional model rather than tf.sequential: Sequential.calculateLosses()
+  // returns no regularization losses in tfjs-layers 4.22, the L2 penalty would be lost.
+  const inputs = tf.input({ shape: input.shape });
+  let outputs = inputs;
+  if (hasConv && input.shape.length !== 3) {
+    // [H, W] and flat square inputs become [H, W, 1], as countParameters assumes.
+    outputs = tf.layers.reshape({ targetShape: convInputShape(input.shape) }).apply(outputs) as tf.SymbolicTensor;
+  }
+
+  for (const conv of spec.architecture.conv) {
+    const layer = tf.layers.conv2d({
+      filters: conv.filters,
+      kernelSize: conv.kernelSize,
+      strides: 1,
+      padding: 'same',
+      activation,
+      ...layerOptions(spec, rng),
+    });
+    outputs = layer.apply(outputs) as tf.SymbolicTensor;
+    if (conv.pool > 1) {
+      const pooling = tf.layers.maxPooling2d({ poolSize: conv.pool, strides: conv.pool, padding: 'valid' });
+      outputs = pooling.apply(outputs) as tf.SymbolicTensor;
+    }
+  }
+
+  outputs = tf.layers.flatten().apply(outputs) as tf.SymbolicTensor;
+  for (const units of spec.architecture.dense) {
+    outputs = tf.layers.dense({ units, activation, ...layerOptions(spec, rng) }).apply(outputs) as tf.SymbolicTensor;
+  }
+
+  // NOTE: a single output unit is taken as a regression target. Several regression
+  // targets would need the task passed in, because they must not go through softmax.
+  const outputActivation = input.classes > 1 ? 'softmax' : 'linear';
+  const output = tf.layers.dense({ units: input.classes, activation: outputActivation, ...layerOptions(spec, rng) });
+  outputs = output.apply(outputs) as tf.SymbolicTensor;
+  return tf.model({ inputs, outputs });
+}
+
+/** SGD with momentum that also frees its learning-rate scalar on `dispose`. */
+class MomentumOptimizer extends tf.MomentumOptimizer {
+  override dispose(): void {
+    super.dispose();
+    // tfjs-core 4.22 MomentumOptimizer.dispose() does not call SGDOptimizer.dispose(),
+    // so the scalar `c` (the negated learning rate) would leak one tensor per instance.
+    this.c.dispose();
+  }
+}
+
+/** Creates the optimizer of `spec`; plain SGD uses momentum 0.9. */
+export function createOptimizer(spec: Pick<ModelSpec, 'optimizer' | 'learningRate'>): tf.Optimizer {
+  const kind: Optimizer = spec.optimizer;
+  switch (kind) {
+    case 'adam':
+      return tf.train.adam(spec.learningRate);
+    case 'sgd':
+      return new MomentumOptimizer(spec.learningRate, 0.9);
+    case 'rmsprop':
+      return tf.train.rmsprop(spec.learningRate);
+    case 'adagrad':
+      return tf.train.adagrad(spec.learningRate);
+    default: {
+      const unreachable: never = kind;
+      throw new Error(`Unknown optimizer '${String(unreachable)}': expected adam, sgd, rmsprop or adagrad.`);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * One worker process: trains one instance at a time and runs scheduling
+ * jobs. `worker/pool.ts` forks one per core; run directly, it starts from the
+ * environment (DATABASE_URL, TFJS_BACKEND, LOG_LEVEL, ROBUSTLAB_WORKER_ID).
+ */
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import pino, { type Logger } from 'pino';
+import { QUEUE_SCHEDULE, QUEUE_TRAIN } from '../lib/config.ts';
+import { createPrisma, type Db } from '../server/db.ts';
+import { parseEnv } from '../server/env.ts';
+import { initBackend, type BackendName } from './engine/backend.ts';
+import { runLoggedJob } from './job-log.ts';
+import { createQueue, parseScheduleJob, QUEUE_TRAIN_DEAD } from './queue.ts';
+import { runScheduleJob } from './scheduler.ts';
+import { runDeadTrainJob, runTrainJob } from './train-job.ts';
+
+/** Options of `startWorker`. */
+export interface WorkerOptions {
+  databaseUrl: string;
+  workerId: string;
+  logger: Logger;
+  /** Preferred TensorFlow.js backend; falls back along tensorflow → wasm → cpu. */
+  backend?: BackendName;
+  /** Seconds between polls of each queue. Default 1. */
+  pollingIntervalSeconds?: number;
+}
+
+/** A running worker. */
+export interface Worker {
+  workerId: string;
+  backend: BackendName;
+  boss: PgBoss;
+  /**
+   * Stops taking jobs and lets a running training finish for up to `graceMs`
+   * (default 10 s); after that the training is aborted and its job goes back
+   * to the queue for a retry.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts a worker in this process: activates the TF backend once, then consumes the queues. */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  const { databaseUrl, workerId } = options;
+  const logger = options.logger.child({ workerId });
+  const backend = await initBackend(options.backend);
+  logger.info({ backend, pid: process.pid }, 'worker starting');
+
+  const db = createPrisma(databaseUrl, { max: 3 });
+  const boss = await createQueue(databaseUrl, { logger });
+  let abortTraining = false;
+  const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 };
+
+  await boss.work(QUEUE_TRAIN, { localConcurrency: 1, batchSize: 1, includeMetadata: true, ...polling }, async ([job]) =>
+    runLoggedJob(logger, job, (jobLogger) =>
+      runTrainJob({ db, boss, job, backend, workerId, logger: jobLogger, shouldStop: () => abortTraining || job.signal.aborted }),
+    ),
+  );
+  await boss.work(QUEUE_SCHEDULE, { localConcurrency: 1, batchSize: 1, includeMetadata: true, ...polling }, async ([job]) =>
+    runLoggedJob(logger, job, (jobLogger) => scheduleJob(db, boss, job, jobLogger)),
+  );
+  await boss.work(QUEUE_TRAIN_DEAD, { batchSize: 1, includeMetadata: true, ...polling }, async ([job]) =>
+    runLoggedJob(logger, job, (jobLogger) => runDeadTrainJob({ db, boss, job, logger: jobLogger })),
+  );
+  logger.info({ backend, queues: [QUEUE_TRAIN, QUEUE_SCHEDULE, QUEUE_TRAIN_DEAD] }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (graceMs = 10_000): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({ graceMs }, 'worker stopping');
+      const abortTimer = setTimeout(() => {
+        abortTraining = true;
+      }, graceMs);
+      try {
+        await boss.stop({ graceful: true, timeout: graceMs + 5000 });
+      } finally {
+        clearTimeout(abortTimer);
+        await db.$disconnect();
+      }
+      logger.info('worker stopped');
+    })();
+    return stopping;
+  };
+  return { workerId, backend, boss, stop };
+}
+
+async function scheduleJob(db: Db, boss: PgBoss, job: JobWithMetadata<unknown>, logger: Logger) {
+  const { experimentId } = parseScheduleJob(job.data);
+  return runScheduleJob({ db, boss, experimentId, logger });
+}
+
+/** Starts a worker from the environment and stops it gracefully on SIGTERM or SIGINT. */
+async function main(): Promise<void> {
+  const env = parseEnv();
+  const logger = pino({ level: env.LOG_LEVEL, base: { pid: process.pid } });
+  if (env.DATABASE_URL === undefined) {
+    logger.fatal('DATABASE_URL is missing: set it to the connection string of the Robustlab Postgres database.');
+    process.exit(1);
+  }
+
+  const workerId = process.env.ROBUSTLAB_WORKER_ID ?? `${os.hostname()}-${process.pid}`;
+  const worker = await startWorker({ databaseUrl: env.DATABASE_URL, workerId, logger, backend: env.TFJS_BACKEND });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal, workerId }, 'stop signal received');
+      worker.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error, workerId }, 'worker stop failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    // pino may not exist yet when the environment is invalid, so write the error plainly.
+    process.stderr.write(`Worker process failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
