@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 import { READY_PATTERN } from './e2e/stack-constants.ts';
 
@@ -6,6 +7,12 @@ import { READY_PATTERN } from './e2e/stack-constants.ts';
  * database, starts server/start.ts on a free port and prints its URL, which
  * Playwright captures into E2E_BASE_URL for the tests (see e2e/fixtures.ts).
  */
+// Debian's chromium by default, because Playwright cannot download its own
+// browser on our build machines. CHROMIUM_PATH overrides it; with neither,
+// Playwright uses the browser that `npx playwright install chromium` fetched.
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined);
+
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
@@ -29,7 +36,7 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         viewport: { width: 1440, height: 1000 },
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          executablePath: chromiumPath,
           args: [
             '--no-sandbox',
             '--disable-gpu',

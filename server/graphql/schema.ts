@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { enumResolvers } from './resolvers/enums.ts';
@@ -10,8 +10,27 @@ import { studyResolvers } from './resolvers/study.ts';
 import { subscriptionResolvers } from './resolvers/subscription.ts';
 import { DateTimeScalar, JsonScalar } from './scalars.ts';
 
-/** The API contract, read from schema.graphql next to this file. */
-export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+/**
+ * The API contract: schema.graphql next to this file, then every `.graphql`
+ * file in schema/ in name order (each extends the root types of its area).
+ */
+export const typeDefs = [new URL('./schema.graphql', import.meta.url), ...extensionFiles()].map((file) =>
+  readFileSync(file, 'utf8'),
+);
+
+function extensionFiles(): URL[] {
+  const folder = new URL('./schema/', import.meta.url);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => new URL(name, folder));
+}
 
 /** Builds the executable schema: the SDL contract with every resolver attached. */
 export function createSchema(): GraphQLSchema {
