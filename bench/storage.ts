@@ -38,20 +38,22 @@ const SPREAD_QUERY = `query ($id: ID!) { model(id: $id) { sampleSpread(first: 50
 const PAGE_QUERY = `query ($id: ID!, $after: String) { instance(id: $id) { predictions(first: ${PAGE_SIZE}, after: $after) {
   totalCount edges { node { sampleIndex predictedClass trueClassProbability loss } } } } }`;
 
-/** Standard normal draws (Box-Muller) from the seeded generator. */
-function normal(rng: () => number): number {
+/** Draws a standard normal value (Box-Muller) from the seeded generator. */
+function standardNormal(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
 /**
- * Per-sample difficulty shared by all models, so that instances agree on hard
- * samples as real ones do: a true-class logit of mean 4 and sd 2.5 gives
- * about 95% accuracy, and a fixed confusing class per sample.
+ * Creates the labels and a per-sample difficulty that all models share, so
+ * instances agree on hard samples as real ones do. A true-class logit of mean
+ * 4 and standard deviation 2.5, plus the model offsets and instance noise of
+ * `simulateInstance`, gives about 92% mean test accuracy. Each sample also has
+ * one class that wrong predictions mostly pick.
  */
 function createTestSet(rng: () => number) {
   const label = Uint8Array.from({ length: SAMPLES }, () => Math.floor(rng() * CLASSES));
   const confusedWith = label.map((value) => (value + 1 + Math.floor(rng() * (CLASSES - 1))) % CLASSES);
-  const logit = Float64Array.from({ length: SAMPLES }, () => 4 + 2.5 * normal(rng));
+  const logit = Float64Array.from({ length: SAMPLES }, () => 4 + 2.5 * standardNormal(rng));
   return { label, confusedWith, logit };
 }
 
@@ -62,20 +64,22 @@ function simulateInstance(testSet: ReturnType<typeof createTestSet>, modelOffset
   let lossSum = 0;
   let correct = 0;
   for (let s = 0; s < SAMPLES; s++) {
-    const p = 1 / (1 + Math.exp(-(testSet.logit[s] + modelOffset + normal(rng))));
+    const p = 1 / (1 + Math.exp(-(testSet.logit[s] + modelOffset + standardNormal(rng))));
     trueClassProb[s] = p;
     loss[s] = -Math.log(Math.max(p, 1e-7));
+
     const isCorrect = p >= 0.5 || rng() < p;
     predictedClass[s] = isCorrect ? testSet.label[s] : rng() < 0.7 ? testSet.confusedWith[s] : Math.floor(rng() * CLASSES);
     lossSum += loss[s];
     correct += predictedClass[s] === testSet.label[s] ? 1 : 0;
   }
+
   const testLoss = lossSum / SAMPLES;
   return {
     status: 'finished',
     divergedEpoch: null,
-    trainLoss: [0.9, 0.4, 0.25, 0.2, 0.17].map((value) => value * (1 + 0.05 * normal(rng))),
-    valLoss: [0.5, 0.3, 0.24, 0.21, 0.2].map((value) => value * (1 + 0.05 * normal(rng))),
+    trainLoss: [0.9, 0.4, 0.25, 0.2, 0.17].map((value) => value * (1 + 0.05 * standardNormal(rng))),
+    valLoss: [0.5, 0.3, 0.24, 0.21, 0.2].map((value) => value * (1 + 0.05 * standardNormal(rng))),
     testLoss,
     testAccuracy: correct / SAMPLES,
     durationMs: 20_000 + 2000 * rng(),
@@ -120,7 +124,7 @@ async function createRows(db: Db) {
 async function writeAll(db: Db, rows: Awaited<ReturnType<typeof createRows>>): Promise<number[]> {
   const rng = createRng(20261204);
   const testSet = createTestSet(rng);
-  const offsets = new Map(rows.models.map((model) => [model.id, 1.5 * normal(rng)]));
+  const offsets = new Map(rows.models.map((model) => [model.id, 1.5 * standardNormal(rng)]));
   const durations: number[] = [];
   for (const instance of rows.instances) {
     const result = simulateInstance(testSet, offsets.get(instance.modelId) ?? 0, rng);
@@ -151,8 +155,8 @@ async function time<T>(work: () => Promise<T>, check: (value: T) => void): Promi
   return milliseconds;
 }
 
-function expectEqual(actual: unknown, expected: unknown, what: string): void {
-  if (actual !== expected) throw new Error(`Unexpected ${what} ${String(actual)}: expected ${String(expected)}.`);
+function expectEqual(actual: unknown, expected: unknown, quantity: string): void {
+  if (actual !== expected) throw new Error(`Unexpected ${quantity} ${String(actual)}: expected ${String(expected)}.`);
 }
 
 function percentiles(milliseconds: number[]): string {
@@ -190,9 +194,11 @@ try {
   const [columns] = await db.$queryRaw<{ classes: number; probs: number; losses: number }[]>`
     SELECT avg(pg_column_size(predicted_class))::float AS classes, avg(pg_column_size(true_class_prob))::float AS probs,
            avg(pg_column_size(loss))::float AS losses FROM instance_predictions`;
+  const [quality] = await db.$queryRaw<{ accuracy: number; loss: number }[]>`
+    SELECT avg(test_accuracy)::float AS accuracy, avg(test_loss)::float AS loss FROM instances`;
   const storedCount = rows.instances.length;
 
-  // One untimed read of each kind first, so JIT warm-up is not counted.
+  // One untimed read first, so JIT warm-up is not counted.
   const lastModel = rows.models[rows.models.length - 1];
   await runQuery(db, user, SPREAD_QUERY, { id: lastModel.id });
   const spreadReads: number[] = [];
@@ -230,6 +236,7 @@ try {
     ['machine', `${os.availableParallelism()} CPUs, ${cpuModel}, Postgres ${version}, Node ${process.version}`],
     ['load average (1/5/15 min)', `before ${loadBefore.map((value) => value.toFixed(2)).join(' ')}, after ${loadAfter.map((value) => value.toFixed(2)).join(' ')}`],
     ['data', `${MODELS} models x ${INSTANCES_PER_MODEL} instances x ${SAMPLES} test samples`],
+    ['simulated instances', `mean test accuracy ${(quality.accuracy * 100).toFixed(1)}%, mean test loss ${quality.loss.toFixed(3)}`],
     ['write one instance (storeInstanceResult)', percentiles(writes)],
     ['write all instances, one writer', `${writeSeconds.toFixed(1)} s for ${storedCount} instances`],
     ['table size (pg_total_relation_size)', `${megabytes(Number(size.total))}: heap ${megabytes(Number(size.heap))}, TOAST ${megabytes(Number(size.toast))}, indexes ${megabytes(Number(size.indexes))}`],

@@ -1,6 +1,9 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { E2E_USER } from './stack-constants.ts';
 
+/** Email and password of an account that start-stack.ts creates. */
+export type E2EAccount = { email: string; password: string };
+
 /** Folder of the screenshots the tests save (git-ignored). */
 export const ARTIFACTS_DIR = new URL('./artifacts/', import.meta.url).pathname;
 
@@ -15,12 +18,12 @@ export const test = base.extend({
 
 export { expect };
 
-/** Signs in as the e2e user through the sign-in form and waits for the study list. */
-export async function signIn(page: Page): Promise<void> {
+/** Signs in through the sign-in form (as the e2e owner unless `account` is given) and waits for the study list. */
+export async function signIn(page: Page, account: E2EAccount = E2E_USER): Promise<void> {
   await page.goto('/');
   await expect(page).toHaveURL(/\/sign-in/);
-  await page.getByLabel('Email').fill(E2E_USER.email);
-  await page.getByLabel('Password').fill(E2E_USER.password);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Studies' })).toBeVisible();
 }

@@ -5,6 +5,13 @@ export const E2E_USER = {
   password: 'e2e-password-2026',
 };
 
+/** A second member (editor) of the e2e study, for the tests where two users work together. */
+export const E2E_MEMBER = {
+  email: 'e2e-member@robustlab.test',
+  name: 'E2E Member',
+  password: 'e2e-member-password-2026',
+};
+
 export const E2E_STUDY = {
   name: 'E2E robustness study',
   description: 'Created by the end-to-end tests.',

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { createUser } from '../server/auth/users.ts';
 import { createPrisma } from '../server/db.ts';
 import { runMigrations } from '../server/migrate.ts';
-import { E2E_STUDY, E2E_USER } from './stack-constants.ts';
+import { E2E_MEMBER, E2E_STUDY, E2E_USER } from './stack-constants.ts';
 
 const PROJECT_DIR = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -53,8 +53,12 @@ async function seedUserAndStudy(url: string): Promise<void> {
   const db = createPrisma(url, { max: 2 });
   try {
     const user = await createUser({ db, ...E2E_USER, isAdmin: false });
+    const member = await createUser({ db, ...E2E_MEMBER, isAdmin: false });
     await db.study.create({
-      data: { ...E2E_STUDY, memberships: { create: { userId: user.id, role: 'owner' } } },
+      data: {
+        ...E2E_STUDY,
+        memberships: { create: [{ userId: user.id, role: 'owner' }, { userId: member.id, role: 'editor' }] },
+      },
     });
   } finally {
     await db.$disconnect();

@@ -27,7 +27,7 @@ export type Statistic = (typeof STATISTICS)[number];
 /** Default cap on trainable parameters of a model. */
 export const DEFAULT_PARAMETER_BUDGET = 30_000;
 
-export const convLayerSchema = z.object({
+export const convLayerSchema = z.strictObject({
   filters: z.number().int().min(1).max(128),
   kernelSize: z.number().int().min(1).max(7),
   /** Max-pooling window and stride after the convolution; 1 means no pooling. */
@@ -36,14 +36,14 @@ export const convLayerSchema = z.object({
 export type ConvLayer = z.infer<typeof convLayerSchema>;
 
 /** Architecture: up to 2 convolution layers, then up to 4 hidden dense layers. */
-export const architectureSchema = z.object({
+export const architectureSchema = z.strictObject({
   conv: z.array(convLayerSchema).max(2).default([]),
   dense: z.array(z.number().int().min(1).max(1024)).max(4).default([]),
 });
 export type Architecture = z.infer<typeof architectureSchema>;
 
 /** One model: architecture plus training hyperparameters. */
-export const modelSpecSchema = z.object({
+export const modelSpecSchema = z.strictObject({
   architecture: architectureSchema,
   activation: z.enum(ACTIVATIONS).default('relu'),
   initializer: z.enum(INITIALIZERS).default('he'),
@@ -59,7 +59,7 @@ export type ModelSpec = z.infer<typeof modelSpecSchema>;
  * Model space: the Cartesian product of every listed value. Models over the
  * parameter budget are left out and reported.
  */
-export const modelSpaceSchema = z.object({
+export const modelSpaceSchema = z.strictObject({
   architectures: z.array(architectureSchema).min(1).max(64),
   activations: z.array(z.enum(ACTIVATIONS)).min(1).default(['relu']),
   initializers: z.array(z.enum(INITIALIZERS)).min(1).default(['he']),
@@ -73,7 +73,7 @@ export const modelSpaceSchema = z.object({
 export type ModelSpace = z.infer<typeof modelSpaceSchema>;
 
 /** Which randomness differs between the instances of a model. */
-export const randomnessSchema = z.object({
+export const randomnessSchema = z.strictObject({
   init: z.boolean().default(true),
   sample: z.boolean().default(true),
   shuffle: z.boolean().default(true),
@@ -82,13 +82,13 @@ export type Randomness = z.infer<typeof randomnessSchema>;
 
 export const thresholdRuleSchema = z.discriminatedUnion('kind', [
   /** Eliminate models whose value is above this quantile of the survivors' values. */
-  z.object({ kind: z.literal('quantile'), q: z.number().gt(0).lt(1).default(0.5) }),
+  z.strictObject({ kind: z.literal('quantile'), q: z.number().gt(0).lt(1).default(0.5) }),
   /** Keep the n best models by robustness value. */
-  z.object({ kind: z.literal('keepBest'), n: z.number().int().min(1) }),
+  z.strictObject({ kind: z.literal('keepBest'), n: z.number().int().min(1) }),
 ]);
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 
-export const selectionPolicySchema = z.object({
+export const selectionPolicySchema = z.strictObject({
   statistic: z.enum(STATISTICS).default('median'),
   rule: thresholdRuleSchema.default({ kind: 'quantile', q: 0.5 }),
   /** Steps in which every model is trained before any elimination (k). */
@@ -99,7 +99,7 @@ export const selectionPolicySchema = z.object({
 export type SelectionPolicy = z.infer<typeof selectionPolicySchema>;
 
 export const experimentConfigSchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(200),
     /** Key of the dataset, for example `mnist`. */
     dataset: z.string().min(1).max(100),

@@ -115,22 +115,30 @@ describe('shouldEliminate', () => {
 });
 
 describe('isSelectionFinished', () => {
-  it('finishes when at most one model survives', () => {
-    expect(isSelectionFinished({ survivors: ['a'], step: 4, maxInstances: 8 })).toBe(true);
-    expect(isSelectionFinished({ survivors: 0, step: 4, maxInstances: 8 })).toBe(true);
+  it('finishes when at most one of several models survives', () => {
+    expect(isSelectionFinished({ survivors: ['a'], modelCount: 5, step: 4, maxInstances: 8 })).toBe(true);
+    expect(isSelectionFinished({ survivors: 0, modelCount: 5, step: 4, maxInstances: 8 })).toBe(true);
   });
 
   it('finishes at the instance cap', () => {
-    expect(isSelectionFinished({ survivors: ['a', 'b'], step: 8, maxInstances: 8 })).toBe(true);
-    expect(isSelectionFinished({ survivors: ['a', 'b'], step: 7, maxInstances: 8 })).toBe(false);
+    expect(isSelectionFinished({ survivors: ['a', 'b'], modelCount: 5, step: 8, maxInstances: 8 })).toBe(true);
+    expect(isSelectionFinished({ survivors: ['a', 'b'], modelCount: 5, step: 7, maxInstances: 8 })).toBe(false);
   });
 
   it('accepts a survivor count', () => {
-    expect(isSelectionFinished({ survivors: 3, step: 0, maxInstances: 8 })).toBe(false);
+    expect(isSelectionFinished({ survivors: 3, modelCount: 3, step: 0, maxInstances: 8 })).toBe(false);
   });
 
-  it('finishes before any step for a single-model experiment', () => {
-    expect(isSelectionFinished({ survivors: ['only'], step: 0, maxInstances: 8 })).toBe(true);
+  it('trains a single-model experiment up to the cap', () => {
+    expect(isSelectionFinished({ survivors: ['only'], modelCount: 1, step: 0, maxInstances: 8 })).toBe(false);
+    expect(isSelectionFinished({ survivors: ['only'], modelCount: 1, step: 7, maxInstances: 8 })).toBe(false);
+    expect(isSelectionFinished({ survivors: ['only'], modelCount: 1, step: 8, maxInstances: 8 })).toBe(true);
+  });
+
+  it('rejects more survivors than models', () => {
+    expect(() => isSelectionFinished({ survivors: 2, modelCount: 1, step: 0, maxInstances: 8 })).toThrow(
+      'Invalid survivors 2: expected at most modelCount 1.',
+    );
   });
 });
 

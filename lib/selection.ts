@@ -84,21 +84,33 @@ export function shouldEliminate(step: number, warmupSteps: number): boolean {
 }
 
 /**
- * Tells whether selection has ended after `step` completed steps: at most one
- * model survives, or every survivor has `maxInstances` instances (n_max).
+ * Tells whether selection has ended after `step` completed steps. An
+ * experiment of several models ends when at most one model survives, or when
+ * every survivor has `maxInstances` instances (n_max). An experiment of a
+ * single model cannot eliminate anything, so it ends only at n_max, with that
+ * model trained n_max times.
  *
  * @param input.survivors the surviving model ids, or their count
+ * @param input.modelCount the number of models of the experiment's model space
  */
 export function isSelectionFinished(input: {
   survivors: readonly string[] | number;
+  modelCount: number;
   step: number;
   maxInstances: number;
 }): boolean {
   const survivorCount = typeof input.survivors === 'number' ? input.survivors : input.survivors.length;
   assertNonNegativeInteger('survivors', survivorCount);
+  assertNonNegativeInteger('modelCount', input.modelCount);
   assertNonNegativeInteger('step', input.step);
   assertNonNegativeInteger('maxInstances', input.maxInstances);
-  return survivorCount <= 1 || input.step >= input.maxInstances;
+  if (survivorCount > input.modelCount) {
+    throw new RangeError(`Invalid survivors ${survivorCount}: expected at most modelCount ${input.modelCount}.`);
+  }
+
+  if (input.step >= input.maxInstances || survivorCount === 0) return true;
+  if (input.modelCount === 1) return false;
+  return survivorCount === 1;
 }
 
 /**

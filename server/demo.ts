@@ -64,11 +64,18 @@ export async function createDemoOnFirstStart({
   return { status: 'created', email: DEMO_EMAIL, password, studyId: study.id, experimentId: experiment.id };
 }
 
-/** Returns the id of the newest experiment of the demo study, or null when there is none. */
+/**
+ * Returns the id of the demo experiment, or null when there is none. Users
+ * may add experiments to the demo study, so the demo is the oldest experiment
+ * with the demo name in the demo user's demo study.
+ */
 export async function findDemoExperimentId(db: Db): Promise<string | null> {
   const experiment = await db.experiment.findFirst({
-    where: { study: { name: DEMO_STUDY_NAME } },
-    orderBy: { createdAt: 'desc' },
+    where: {
+      name: DEMO_EXPERIMENT_CONFIG.name,
+      study: { name: DEMO_STUDY_NAME, memberships: { some: { user: { email: DEMO_EMAIL } } } },
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     select: { id: true },
   });
   return experiment?.id ?? null;

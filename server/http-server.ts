@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { Logger } from 'pino';
+import { EXPORT_PATH_PREFIX } from './export/http.ts';
+import { UPLOAD_PATH_PREFIX } from './uploads/route.ts';
 import type { NextHandlers } from './next-app.ts';
 
 /** Path served by the GraphQL server; every other path goes to the dashboard. */
@@ -16,19 +18,29 @@ function pathnameOf(request: http.IncomingMessage): string {
 
 /**
  * Creates the one HTTP server of Robustlab: /graphql (HTTP and graphql-ws
- * upgrades) goes to the GraphQL server, everything else to Next.js.
+ * upgrades) goes to the GraphQL server, /api/export/ to the exports,
+ * everything else to Next.js.
  */
 export function createHttpServer({
   graphql,
   nextApp,
+  exports,
+  uploads,
   logger,
 }: {
   graphql: GraphQLHandlers;
   nextApp: NextHandlers;
+  /** Handler of the /api/export/ routes. */
+  exports?: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>;
+  /** Handler of the /api/datasets/ upload routes. */
+  uploads?: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>;
   logger: Logger;
 }): http.Server {
   const server = http.createServer((request, response) => {
-    const handler = pathnameOf(request) === GRAPHQL_PATH ? graphql.handleRequest : nextApp.handleRequest;
+    const pathname = pathnameOf(request);
+    let handler = pathname === GRAPHQL_PATH ? graphql.handleRequest : nextApp.handleRequest;
+    if (exports && pathname.startsWith(EXPORT_PATH_PREFIX)) handler = exports;
+    if (uploads && pathname.startsWith(UPLOAD_PATH_PREFIX)) handler = uploads;
     handler(request, response).catch((error: unknown) => {
       logger.error({ err: error, url: request.url, method: request.method }, 'request failed');
       if (!response.headersSent) {

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { loadProgress, type ExperimentProgress } from './experiments/progress.ts';
 
 export interface ProgressPrinter {
   stop(): void;
@@ -76,25 +77,24 @@ export async function describeProgress(db: Db, experimentId: string, label: stri
       return { line: `${label} was cancelled`, done: true };
     case 'queued':
     case 'running': {
-      const [instances, activeModels] = await Promise.all([
-        db.instance.groupBy({ by: ['status'], where: { model: { experimentId } }, _count: { _all: true } }),
-        db.model.count({ where: { experimentId, status: 'active' } }),
-      ]);
-      const count = (statuses: string[]) =>
-        instances.filter((row) => statuses.includes(row.status)).reduce((sum, row) => sum + row._count._all, 0);
-      const trained = count(['finished', 'diverged']);
-      const planned = count(['queued', 'running', 'finished', 'diverged', 'failed']);
-      return {
-        line:
-          `${label} ${experiment.status}: selection step ${experiment.currentStep}` +
-          `${maxInstances ? ` of at most ${maxInstances}` : ''}, ${trained} of ${planned} planned trainings done, ` +
-          `${activeModels} models still in the selection`,
-        done: false,
-      };
+      const progress = await loadProgress({ db, experimentId });
+      if (progress === null) throw new Error(`Experiment ${experimentId} was deleted.`);
+      return { line: describeOngoing(label, progress, maxInstances), done: false };
     }
     default: {
       const unreachable: never = experiment.status;
       throw new Error(`Unknown experiment status ${String(unreachable)}`);
     }
   }
+}
+
+/** Describes a queued or running experiment with the plan that the dashboard's progress bar uses. */
+function describeOngoing(label: string, progress: ExperimentProgress, maxInstances: number | undefined): string {
+  const ended = progress.finishedInstances + progress.divergedInstances + progress.failedInstances;
+  const trainings = `${ended} of ${progress.plannedInstances} planned trainings done (${Math.round(progress.fraction * 100)}%)`;
+  const models = `${progress.activeModels} ${progress.activeModels === 1 ? 'model' : 'models'} in the selection`;
+  if (progress.currentStep === 0) return `${label} queued: ${progress.plannedInstances} trainings planned, ${models}; waiting for a worker`;
+
+  const cap = maxInstances ? ` of at most ${maxInstances}` : '';
+  return `${label} running: selection step ${progress.currentStep}${cap}, ${trainings}, ${models}`;
 }

@@ -7,7 +7,8 @@ process.env.NEXT_TELEMETRY_DISABLED = '1';
 process.env.CHECKPOINT_DISABLE = '1';
 
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createStartLogging } from './console-log.ts';
 import { ensureBuiltinDatasets } from './datasets.ts';
 import { createPrisma } from './db.ts';
 import { DEMO_EMAIL } from './demo-config.ts';
@@ -56,7 +57,9 @@ function printDemoSignIn(demo: DemoResult): void {
 async function main(): Promise<void> {
   const { web } = parseArgs(process.argv.slice(2));
   const env = parseEnv();
-  const logger = pino({ level: env.LOG_LEVEL, base: { service: web ? 'robustlab-web' : 'robustlab' } });
+  const logging = createStartLogging({ env, dataDir: resolveDataDir(PROJECT_ROOT, env.ROBUSTLAB_DATA_DIR), service: web ? 'robustlab-web' : 'robustlab' });
+  const { logger } = logging;
+  if (logging.logFile) print(`Logs: ${logging.logFile} (warnings and errors also appear here; ROBUSTLAB_LOG_FORMAT=json prints all logs as JSON)`);
   const shutdown = new Shutdown(logger);
   shutdown.handleSignals();
 
@@ -79,13 +82,16 @@ async function main(): Promise<void> {
   const graphql = await createGraphQLServer({ prisma, databaseUrl, boss, logger });
   shutdown.add('GraphQL server', () => graphql.stop());
 
-  const server = createHttpServer({ graphql, nextApp, logger });
+  const { createExportHandler } = await import('./export/http.ts');
+  const { createUploadHandler } = await import('./uploads/route.ts');
+  const uploads = createUploadHandler({ db: prisma, logger }).handleRequest;
+  const server = createHttpServer({ graphql, nextApp, exports: createExportHandler({ db: prisma, logger }), uploads, logger });
   await listen(server, env.HOST, env.PORT);
   shutdown.add('HTTP server', () => closeServer(server));
 
   if (!web && env.WORKER_CONCURRENCY > 0) {
     const { startWorkerPool } = await import('../worker/pool.ts');
-    const pool = await startWorkerPool({ databaseUrl, concurrency: env.WORKER_CONCURRENCY, logger });
+    const pool = await startWorkerPool({ databaseUrl, concurrency: env.WORKER_CONCURRENCY, logger, onLogLine: logging.writeWorkerLine });
     shutdown.add('worker pool', () => pool.stop());
   }
 

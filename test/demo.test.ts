@@ -8,6 +8,7 @@ import { verifyPassword } from '../server/auth/password.ts';
 import { ensureBuiltinDatasets } from '../server/datasets.ts';
 import { DEMO_ARCHITECTURES, DEMO_EMAIL, DEMO_EXPERIMENT_CONFIG, DEMO_STUDY_NAME } from '../server/demo-config.ts';
 import { createDemoOnFirstStart, findDemoExperimentId } from '../server/demo.ts';
+import { createExperiment } from '../server/experiments/create.ts';
 import { createQueue } from '../worker/queue.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 
@@ -90,6 +91,21 @@ describe('createDemoOnFirstStart', () => {
     expect(study.experiments).toHaveLength(1);
     expect(study.experiments[0].models).toHaveLength(DEMO_ARCHITECTURES.length);
     expect(await findDemoExperimentId(database.prisma)).toBe(first.experimentId);
+  });
+
+  test('demo experiment survives newer experiments', async () => {
+    const db = database.prisma;
+    const user = await db.user.findUniqueOrThrow({ where: { email: DEMO_EMAIL } });
+    const study = await db.study.findFirstOrThrow({ where: { name: DEMO_STUDY_NAME }, include: { experiments: true } });
+    const demoId = study.experiments[0].id;
+
+    const smallSpace = { architectures: [{ dense: [8] }], epochs: [1] };
+    await createExperiment({ db, boss, studyId: study.id, userId: user.id, config: { name: 'user run', dataset: 'mnist', space: smallSpace, trainSize: 100 } });
+    const rerun = { ...DEMO_EXPERIMENT_CONFIG, space: smallSpace, trainSize: 100 };
+    await createExperiment({ db, boss, studyId: study.id, userId: user.id, config: rerun });
+
+    expect(await db.experiment.count({ where: { studyId: study.id } })).toBe(3);
+    expect(await findDemoExperimentId(db)).toBe(demoId);
   });
 
   test('does nothing when turned off', async () => {

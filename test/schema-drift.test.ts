@@ -29,8 +29,8 @@ describe('schema drift', () => {
   test('schema.prisma describes every table the migrations create', () => {
     const tables = [...expected].filter((line) => line.startsWith('table ')).sort();
     expect(tables).toEqual([
-      'table datasets', 'table experiments', 'table instance_predictions', 'table instances',
-      'table memberships', 'table models', 'table selection_step_models', 'table selection_steps',
+      'table activity_events', 'table api_tokens', 'table dataset_chunks', 'table datasets', 'table experiment_tags', 'table experiments', 'table instance_predictions', 'table instance_weights', 'table instances',
+      'table memberships', 'table model_tags', 'table models', 'table notes', 'table selection_step_models', 'table selection_steps',
       'table sessions', 'table studies', 'table users',
     ]);
   });
@@ -84,9 +84,9 @@ describe('schema drift', () => {
     },
     {
       aspect: 'extra table',
-      sql: 'CREATE TABLE notes (id int)',
+      sql: 'CREATE TABLE scratch_notes (id int)',
       missing: [],
-      unexpected: ['column notes.id integer null', 'table notes'],
+      unexpected: ['column scratch_notes.id integer null', 'table scratch_notes'],
     },
     {
       aspect: 'extra enum value',

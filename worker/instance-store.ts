@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { Db } from '../server/db.ts';
 import type { InstanceResult } from './engine/train.ts';
 import { notifyProgress } from './progress.ts';
+import { storeInstanceWeights, type InstanceWeights } from './weights.ts';
 
 /** Instance statuses after which nothing changes any more. */
 export const ENDED_INSTANCE_STATUSES = ['finished', 'diverged', 'failed', 'cancelled'] as const;
@@ -63,8 +64,8 @@ export async function endInstanceWithoutResult(input: {
 
 /**
  * Stores a training result in one transaction: the instance row (only if it
- * has not ended yet), its per-sample predictions (at most one row per
- * instance) and the progress notification. Returns false when the instance
+ * has not ended yet), its per-sample predictions and trained weights (at most
+ * one row each per instance) and the progress notification. Returns false when the instance
  * had already ended, in which case nothing is written.
  */
 export async function storeInstanceResult(input: {
@@ -73,6 +74,8 @@ export async function storeInstanceResult(input: {
   instanceId: string;
   backend: string;
   result: InstanceResult;
+  /** Trained weights of a finished instance, stored in the same transaction. */
+  weights?: InstanceWeights | null;
 }): Promise<boolean> {
   const { db, experimentId, instanceId, backend, result } = input;
   return db.$transaction(async (tx) => {
@@ -108,6 +111,7 @@ export async function storeInstanceResult(input: {
         skipDuplicates: true,
       });
     }
+    if (input.weights) await storeInstanceWeights({ db: tx, instanceId, weights: input.weights });
     await notifyProgress(tx, experimentId);
     return true;
   });

@@ -11,6 +11,7 @@ import { experimentConfigSchema, type ExperimentConfig, type TrainJob } from '..
 import { isSelectionFinished, pickSelectedModel } from '../lib/selection.ts';
 import { instanceSeeds } from '../lib/seeds.ts';
 import type { Db } from '../server/db.ts';
+import { recordExperimentActivity } from '../server/collaboration/activity.ts';
 import { notifyProgress } from './progress.ts';
 import { findLiveTrainJobs, sendTrainBatch } from './queue.ts';
 import { computeRobustness, recordSelectionStep, type ModelRobustness } from './selection-step.ts';
@@ -111,7 +112,8 @@ async function decide(tx: Tx, experimentId: string, logger: Logger): Promise<Dec
     }
   }
 
-  if (isSelectionFinished({ survivors: survivors.length, step, maxInstances: config.selection.maxInstances })) {
+  const modelCount = await tx.model.count({ where: { experimentId } });
+  if (isSelectionFinished({ survivors: survivors.length, modelCount, step, maxInstances: config.selection.maxInstances })) {
     return finishExperiment(tx, experimentId, step, values);
   }
   return startStep(tx, experiment.id, step + 1, config, survivors, experiment.startedAt === null);
@@ -123,6 +125,7 @@ function skip(reason: string): Decision {
 
 async function failExperiment(tx: Tx, experimentId: string, step: number, error: string): Promise<Decision> {
   await tx.experiment.update({ where: { id: experimentId }, data: { status: 'failed', error, finishedAt: new Date() } });
+  await recordExperimentActivity({ db: tx, experimentId, kind: 'experiment_failed' });
   await notifyProgress(tx, experimentId);
   return { outcome: { kind: 'failed', step, error }, trainJobs: [] };
 }
@@ -139,6 +142,7 @@ async function finishExperiment(tx: Tx, experimentId: string, step: number, valu
     where: { id: experimentId },
     data: { status: 'finished', selectedModelId, finishedAt: new Date() },
   });
+  await recordExperimentActivity({ db: tx, experimentId, kind: 'experiment_finished' });
   await notifyProgress(tx, experimentId);
   return { outcome: { kind: 'finished', step, selectedModelId }, trainJobs: [] };
 }

@@ -4,13 +4,15 @@
  */
 import type { Job, JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
+import { ZodError } from 'zod';
 import { experimentConfigSchema, modelSpecSchema } from '../lib/config.ts';
 import type { Db } from '../server/db.ts';
-import { loadDataset } from './datasets/index.ts';
+import { loadDatasetOfRow } from './datasets/index.ts';
 import type { BackendName } from './engine/backend.ts';
 import { trainInstance, TrainingStoppedError } from './engine/train.ts';
 import { endInstanceWithoutResult, isInstanceEnded, markInstanceRunning, storeInstanceResult } from './instance-store.ts';
 import { parseTrainJob, sendSchedule, TRAIN_QUEUE_OPTIONS } from './queue.ts';
+import { captureWeights, type InstanceWeights } from './weights.ts';
 
 /** Outcome of a training job. */
 export type TrainOutcome =
@@ -40,7 +42,8 @@ const CANCEL_POLL_MS = 2000;
  * Trains the instance of a training job. An instance that has already ended
  * is left alone, and an instance of a cancelled experiment is marked
  * cancelled. A training error fails the instance on the job's last attempt
- * and is rethrown before that, so pg-boss retries the job.
+ * and is rethrown before that, so pg-boss retries the job. Invalid input
+ * fails the instance on the first attempt, because a retry cannot succeed.
  */
 export async function runTrainJob(input: TrainJobInput): Promise<TrainOutcome> {
   const { db, boss, job, logger } = input;
@@ -58,7 +61,7 @@ export async function runTrainJob(input: TrainJobInput): Promise<TrainOutcome> {
         select: {
           config: true,
           experimentId: true,
-          experiment: { select: { status: true, config: true, dataset: { select: { key: true, version: true } } } },
+          experiment: { select: { status: true, config: true, dataset: { select: { id: true, key: true, version: true, studyId: true } } } },
         },
       },
     },
@@ -86,13 +89,14 @@ export async function runTrainJob(input: TrainJobInput): Promise<TrainOutcome> {
 
   const cancellation = watchCancellation(db, experimentId, logger);
   try {
-    const dataset = await loadDataset(experiment.dataset.key);
-    if (dataset.version !== experiment.dataset.version) {
-      throw new Error(
-        `Dataset '${dataset.key}' is version ${dataset.version} in this worker, but the experiment uses version ${experiment.dataset.version}.`,
+    const dataset = await loadDatasetOfRow({ db, dataset: experiment.dataset });
+    const config = experimentConfigSchema.parse(experiment.config);
+    if (instance.trainSize > dataset.trainY.length) {
+      throw new InvalidTrainingInputError(
+        `Invalid trainSize ${instance.trainSize}: dataset ${experiment.dataset.key} has a training pool of ${dataset.trainY.length} samples.`,
       );
     }
-    const config = experimentConfigSchema.parse(experiment.config);
+    let weights: InstanceWeights | null = null;
     const result = await trainInstance({
       spec: modelSpecSchema.parse(instance.model.config),
       dataset,
@@ -101,9 +105,12 @@ export async function runTrainJob(input: TrainJobInput): Promise<TrainOutcome> {
       validationFraction: config.validationFraction,
       backend: input.backend,
       shouldStop: () => cancellation.cancelled || (input.shouldStop?.() ?? false),
+      onTrained: async (model) => {
+        weights = await captureWeights(model);
+      },
     });
 
-    const stored = await storeInstanceResult({ db, experimentId, instanceId, backend: input.backend, result });
+    const stored = await storeInstanceResult({ db, experimentId, instanceId, backend: input.backend, result, weights });
     await sendSchedule(boss, experimentId);
     return { kind: 'trained', status: result.status, stored };
   } catch (error) {
@@ -128,13 +135,25 @@ async function handleTrainingError(input: TrainJobInput & {
   if (error instanceof TrainingStoppedError) throw error;
 
   const retryLimit = 'retryLimit' in job ? job.retryLimit : TRAIN_QUEUE_OPTIONS.retryLimit;
-  if (job.retryCount < retryLimit) throw error;
+  const final = isFinalError(error);
+  if (!final && job.retryCount < retryLimit) throw error;
 
   const message = error instanceof Error ? error.message : String(error);
   await endInstanceWithoutResult({ db, experimentId, instanceId, status: 'failed', error: message });
   await sendSchedule(boss, experimentId);
-  input.logger.error({ err: error, experimentId, instanceId }, 'training failed on the last attempt; instance marked failed');
+  const reason = final ? 'training input is invalid, so a retry cannot succeed' : 'training failed on the last attempt';
+  input.logger.error({ err: error, experimentId, instanceId, attempt: job.retryCount + 1 }, `${reason}; instance marked failed`);
   return { kind: 'failed', error: message };
+}
+
+/** Error of a training whose input is invalid, so that every retry would fail the same way. */
+export class InvalidTrainingInputError extends Error {
+  override name = 'InvalidTrainingInputError';
+}
+
+/** Tells whether an error fails the instance at once: invalid input or a stored configuration that no longer parses. */
+function isFinalError(error: unknown): boolean {
+  return error instanceof InvalidTrainingInputError || error instanceof ZodError;
 }
 
 /** Polls the experiment status while an instance trains, so a cancellation stops the training early. */

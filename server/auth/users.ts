@@ -1,20 +1,25 @@
 import { z } from 'zod';
-import type { DbOrTx } from '../db.ts';
+import type { Db, DbOrTx } from '../db.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { SessionUser } from './session.ts';
 
 /** Shortest password `createUser` accepts. */
 export const MIN_PASSWORD_LENGTH = 8;
 
-const newUserSchema = z.object({
+/** Rules of a new account; the sign-up mutation reports a broken rule under the argument's name. */
+export const newUserSchema = z.object({
   email: z.string().trim().toLowerCase().email(),
   name: z.string().trim().min(1).max(200),
   password: z.string().min(MIN_PASSWORD_LENGTH).max(1024),
   isAdmin: z.boolean().default(false),
 });
 
+/** Advisory lock key of user creation (an arbitrary constant shared by every process). */
+const FIRST_USER_LOCK = 7_301_001;
+
 /**
  * Creates a user with a scrypt password hash. Emails are stored lower-case.
+ * The first user of an empty install becomes the administrator.
  * @throws Error naming the invalid field (never echoing the password).
  */
 export async function createUser(input: {
@@ -32,10 +37,17 @@ export async function createUser(input: {
 
   const { email, name, password, isAdmin } = parsed.data;
   const passwordHash = await hashPassword(password);
-  return input.db.user.create({
-    data: { email, name, passwordHash, isAdmin },
-    select: { id: true, email: true, name: true, isAdmin: true },
-  });
+  const insert = async (tx: DbOrTx) => {
+    // The lock serializes concurrent first sign-ups, so exactly one user becomes the administrator.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_USER_LOCK})`;
+    const first = (await tx.user.count()) === 0;
+    return tx.user.create({
+      data: { email, name, passwordHash, isAdmin: isAdmin || first },
+      select: { id: true, email: true, name: true, isAdmin: true },
+    });
+  };
+  const { db } = input;
+  return '$transaction' in db ? (db as Db).$transaction(insert) : insert(db);
 }
 
 /** Returns the user whose email and password match, or null. */

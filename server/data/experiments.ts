@@ -28,6 +28,27 @@ export async function loadFinishedTestLosses({ db, experimentIds }: { db: DbOrTx
   return result;
 }
 
+/**
+ * Loads the finished, finite test losses of the given models only, in
+ * instance order, so that a page showing a few models of many experiments
+ * (the selected models of a study's experiments) does not read every instance.
+ */
+export async function loadModelTestLosses({ db, modelIds }: { db: DbOrTx; modelIds: string[] }): Promise<LossesByModel> {
+  const rows = await db.$queryRaw<{ modelId: string; testLoss: number }[]>`
+    SELECT model_id AS "modelId", test_loss AS "testLoss" FROM instances
+    WHERE model_id = ANY(${modelIds}::uuid[]) AND status = 'finished' AND test_loss IS NOT NULL
+    ORDER BY model_id, instance_index`;
+
+  const result: LossesByModel = new Map();
+  for (const row of rows) {
+    if (!Number.isFinite(row.testLoss)) continue;
+    const losses = result.get(row.modelId);
+    if (losses) losses.push(row.testLoss);
+    else result.set(row.modelId, [row.testLoss]);
+  }
+  return result;
+}
+
 export type InstanceCounts = Record<InstanceStatus, number>;
 
 function emptyInstanceCounts(): InstanceCounts {

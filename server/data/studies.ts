@@ -1,5 +1,6 @@
 import type { StudyRole } from '../../generated/prisma/client.ts';
 import type { DbOrTx } from '../db.ts';
+import { MAX_MEMBERS_PER_STUDY } from './members.ts';
 
 /** Lists the studies a user is a member of, oldest first, with the user's role in each. */
 export async function listStudiesOfUser({ db, userId, offset, limit }: { db: DbOrTx; userId: string; offset: number; limit: number }) {
@@ -22,11 +23,12 @@ export async function loadStudiesOfMember({ db, userId, studyIds }: { db: DbOrTx
   return new Map(memberships.map(({ study, role }) => [study.id, { ...study, role: role as StudyRole }]));
 }
 
-/** Lists the members of a study with their accounts. */
+/** Lists the members of a study with their accounts; a study has at most MAX_MEMBERS_PER_STUDY. */
 export async function listMembers({ db, studyId }: { db: DbOrTx; studyId: string }) {
   return db.membership.findMany({
     where: { studyId },
     orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
+    take: MAX_MEMBERS_PER_STUDY,
     select: { role: true, user: { select: { id: true, email: true, name: true } } },
   });
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db.ts';
+import { recordExperimentActivity } from '../collaboration/activity.ts';
 import { conflict } from '../graphql/errors.ts';
 
 /** Sends the progress notification that subscriptions of an experiment listen to. */
@@ -12,7 +13,7 @@ export async function notifyProgress({ db, experimentId }: { db: Pick<Db, '$exec
  * running instances end on their own. The caller checks that the user may
  * edit the study. Raises CONFLICT when the experiment has already ended.
  */
-export async function cancelExperiment({ db, experimentId }: { db: Db; experimentId: string }) {
+export async function cancelExperiment({ db, experimentId, actorId = null }: { db: Db; experimentId: string; actorId?: string | null }) {
   return db.$transaction(async (tx) => {
     const now = new Date();
     const updated = await tx.experiment.updateMany({
@@ -28,6 +29,7 @@ export async function cancelExperiment({ db, experimentId }: { db: Db; experimen
       where: { status: 'queued', model: { experimentId } },
       data: { status: 'cancelled', finishedAt: now },
     });
+    await recordExperimentActivity({ db: tx, experimentId, kind: 'experiment_cancelled', actorId });
     await notifyProgress({ db: tx, experimentId });
     return tx.experiment.findUniqueOrThrow({ where: { id: experimentId } });
   });

@@ -6,6 +6,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { badUserInput } from '../graphql/errors.ts';
 import { zodToUserInputError } from './validation.ts';
+import { recordActivity } from '../collaboration/activity.ts';
 
 /** Parses an experiment configuration; a bad value raises BAD_USER_INPUT naming its path. */
 export function parseExperimentConfig(config: unknown): ExperimentConfig {
@@ -14,19 +15,52 @@ export function parseExperimentConfig(config: unknown): ExperimentConfig {
   return result.data;
 }
 
-/** Returns the latest version of a dataset, or BAD_USER_INPUT listing the known keys. */
-export async function findLatestDataset({ db, key, argumentName = 'config' }: { db: DbOrTx; key: string; argumentName?: string }) {
-  const dataset = await db.dataset.findFirst({ where: { key }, orderBy: { version: 'desc' } });
+/**
+ * Returns the latest version of a dataset, or BAD_USER_INPUT listing the known
+ * keys. Uploaded datasets are found only in `studyId`, or without a study in
+ * any study of `userId`; built-in datasets everywhere.
+ */
+export async function findLatestDataset({
+  db,
+  key,
+  argumentName = 'config',
+  studyId,
+  userId,
+}: {
+  db: DbOrTx;
+  key: string;
+  argumentName?: string;
+  studyId?: string;
+  userId?: string;
+}) {
+  const owner: Prisma.DatasetWhereInput =
+    studyId !== undefined
+      ? { OR: [{ studyId: null }, { studyId }] }
+      : { OR: [{ studyId: null }, ...(userId === undefined ? [] : [{ study: { memberships: { some: { userId } } } }])] };
+  const dataset = await db.dataset.findFirst({ where: { key, ...owner }, orderBy: { version: 'desc' } });
   if (dataset) return dataset;
 
-  const known = await db.dataset.findMany({ distinct: ['key'], select: { key: true }, orderBy: { key: 'asc' } });
+  const known = await db.dataset.findMany({ where: owner, distinct: ['key'], select: { key: true }, orderBy: { key: 'asc' } });
   const allowed = known.length > 0 ? known.map((row) => row.key).join(', ') : 'none (no dataset is installed)';
   const where = argumentName === 'config' ? 'config at dataset' : argumentName;
   throw badUserInput(`Invalid ${where}: unknown dataset ${JSON.stringify(key)}; expected one of ${allowed}.`, argumentName);
 }
 
 /** Expands the model space for a dataset; an architecture that does not fit the input raises BAD_USER_INPUT. */
-export function expandForDataset(config: Pick<ExperimentConfig, 'space'>, dataset: { inputShape: number[]; classes: number }) {
+export function expandForDataset(
+  config: Pick<ExperimentConfig, 'space'>,
+  dataset: { key?: string; inputShape: number[]; classes: number; studyId?: string | null },
+) {
+  // Uploaded CSV datasets have input shape [features], which has no spatial structure to convolve.
+  const tabular = dataset.studyId != null && dataset.inputShape.length === 1;
+  const convIndex = config.space.architectures.findIndex((architecture) => (architecture.conv ?? []).length > 0);
+  if (tabular && convIndex >= 0) {
+    throw badUserInput(
+      `Invalid config at space.architectures[${convIndex}].conv: dataset ${dataset.key ?? ''} is tabular with input shape [${dataset.inputShape.join(', ')}], ` +
+        'and convolution layers need image inputs; use dense layers only.',
+      'config',
+    );
+  }
   try {
     return expandModelSpace(config.space, { shape: dataset.inputShape, classes: dataset.classes });
   } catch (error) {
@@ -35,14 +69,30 @@ export function expandForDataset(config: Pick<ExperimentConfig, 'space'>, datase
   }
 }
 
-function modelRows(models: ExpandedModel[], experimentId: string): Prisma.ModelCreateManyInput[] {
-  return models.map((model) => ({
-    experimentId,
-    hash: model.hash,
-    label: model.label,
-    config: model.spec as unknown as Prisma.InputJsonValue,
-    parameterCount: model.parameterCount,
-  }));
+/** Models per INSERT statement, so that one statement's arrays stay a few MB. */
+const MODEL_INSERT_CHUNK = 20_000;
+
+/**
+ * Timeout of the transaction that stores an experiment with its models. The
+ * default of 5 s is too short for large model spaces: bench/create-experiment.ts
+ * measures the time for MAX_MODEL_SPACE_SIZE models.
+ */
+const CREATE_TRANSACTION_TIMEOUT_MS = 180_000;
+
+/** Inserts the models of an experiment with one INSERT ... SELECT FROM unnest per chunk, which binds 4 arrays instead of 5 parameters per row. */
+async function insertModels(tx: Prisma.TransactionClient, experimentId: string, models: ExpandedModel[]): Promise<void> {
+  for (let start = 0; start < models.length; start += MODEL_INSERT_CHUNK) {
+    const chunk = models.slice(start, start + MODEL_INSERT_CHUNK);
+    await tx.$executeRaw`
+      INSERT INTO models (id, experiment_id, hash, label, config, parameter_count)
+      SELECT gen_random_uuid(), ${experimentId}::uuid, hash, label, config, parameter_count
+      FROM unnest(
+        ${chunk.map((model) => model.hash)}::text[],
+        ${chunk.map((model) => model.label)}::text[],
+        ${chunk.map((model) => JSON.stringify(model.spec))}::jsonb[],
+        ${chunk.map((model) => model.parameterCount)}::int[]
+      ) AS row(hash, label, config, parameter_count)`;
+  }
 }
 
 /**
@@ -64,7 +114,14 @@ export async function createExperiment({
   config: unknown;
 }) {
   const config = parseExperimentConfig(input);
-  const dataset = await findLatestDataset({ db, key: config.dataset });
+  const dataset = await findLatestDataset({ db, key: config.dataset, studyId });
+  if (config.trainSize > dataset.trainCount) {
+    throw badUserInput(
+      `Invalid config at trainSize: value ${config.trainSize} exceeds the training pool of dataset ${dataset.key}, ` +
+        `which has ${dataset.trainCount} samples; use a trainSize of at most ${dataset.trainCount}.`,
+      'config',
+    );
+  }
   const { models, overBudget } = expandForDataset(config, dataset);
   if (models.length === 0) {
     throw badUserInput(
@@ -85,9 +142,10 @@ export async function createExperiment({
         exhaustiveTrainings: models.length * config.selection.maxInstances,
       },
     });
-    await tx.model.createMany({ data: modelRows(models, created.id) });
+    await insertModels(tx, created.id, models);
+    await recordActivity({ db: tx, studyId, kind: 'experiment_started', actorId: userId, experimentId: created.id, summary: created.name });
     return created;
-  });
+  }, { maxWait: 10_000, timeout: CREATE_TRANSACTION_TIMEOUT_MS });
 
   // NOTE: the job is sent after the commit, so a failure here leaves a stored
   // experiment without a job. It is marked failed so that it does not look queued.

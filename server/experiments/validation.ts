@@ -33,11 +33,11 @@ function describeValue(value: unknown): string {
  * states what is allowed). Every issue is listed in `extensions.issues`.
  */
 export function zodToUserInputError(error: z.ZodError, input: unknown, argumentName: string): GraphQLError {
-  const issues = error.issues.map((issue) => ({
-    path: formatPath(issue.path),
-    value: describeValue(valueAt(input, issue.path)),
-    message: issue.message,
-  }));
+  const issues = error.issues.map((issue) => {
+    // An unknown key is reported at its own path, so that a typo names the key.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+    return { path: formatPath(path), value: describeValue(valueAt(input, path)), message: issue.message };
+  });
   const first = issues[0];
   const others = issues.length - 1;
   const more = others > 0 ? ` (${others} more ${others === 1 ? 'problem' : 'problems'} in extensions.issues)` : '';

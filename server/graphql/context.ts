@@ -1,9 +1,9 @@
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
-import type { Dataset, Experiment, Model, StudyRole } from '../../generated/prisma/client.ts';
+import type { ApiTokenScope, Dataset, Experiment, Model, StudyRole } from '../../generated/prisma/client.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { Db } from '../db.ts';
-import { countInstances, countModels, loadFinishedTestLosses, type InstanceCounts, type LossesByModel, type ModelCounts } from '../data/experiments.ts';
+import { countInstances, countModels, loadFinishedTestLosses, loadModelTestLosses, type InstanceCounts, type LossesByModel, type ModelCounts } from '../data/experiments.ts';
 import { loadStudiesOfMember } from '../data/studies.ts';
 import type { ProgressHub } from './progress-hub.ts';
 import { BatchLoader } from './loader.ts';
@@ -18,6 +18,8 @@ export interface Loaders {
   dataset: BatchLoader<string, Dataset | null>;
   study: BatchLoader<string, StudyWithRole | null>;
   testLosses: BatchLoader<string, LossesByModel>;
+  /** Finished test losses of one model; the models connection primes it from `testLosses`. */
+  modelTestLosses: BatchLoader<string, number[]>;
   instanceCounts: BatchLoader<string, InstanceCounts | null>;
   modelCounts: BatchLoader<string, ModelCounts | null>;
 }
@@ -32,6 +34,8 @@ export interface GraphQLContext {
   user: SessionUser | null;
   /** Session token of the request, used by signOut. */
   sessionToken: string | null;
+  /** Scope of the API token the request came with; null for sessions and anonymous requests. */
+  tokenScope?: ApiTokenScope | null;
   /** Whether cookies must carry the Secure attribute (request over HTTPS). */
   secureCookies: boolean;
   /** Adds a Set-Cookie header to the HTTP response; websocket operations ignore it. */
@@ -54,6 +58,7 @@ export function createLoaders(db: Db, user: SessionUser | null): Loaders {
       null,
     ),
     testLosses: new BatchLoader((experimentIds) => loadFinishedTestLosses({ db, experimentIds }), new Map()),
+    modelTestLosses: new BatchLoader((modelIds) => loadModelTestLosses({ db, modelIds }), []),
     instanceCounts: new BatchLoader((experimentIds) => countInstances({ db, experimentIds }), null),
     modelCounts: new BatchLoader((experimentIds) => countModels({ db, experimentIds }), null),
   };

@@ -5,12 +5,13 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { isSecureRequest, readSessionToken } from '../auth/cookie.ts';
-import { findSessionUser, type SessionUser } from '../auth/session.ts';
+import { isSecureRequest } from '../auth/cookie.ts';
+import { authenticateRequest } from '../auth/request-auth.ts';
 import type { Db } from '../db.ts';
 import { loadProgress } from '../experiments/progress.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
 import { createFormatError, requestScope } from './errors.ts';
+import { queryLimitsRule } from './limits.ts';
 import { ProgressHub } from './progress-hub.ts';
 import { createSchema } from './schema.ts';
 import { attachSubscriptions } from './websocket.ts';
@@ -54,17 +55,24 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+class InvalidJsonError extends Error {}
+
 function parseBody(text: string, contentType: string | undefined): unknown {
   if (text === '') return undefined;
   if (contentType?.toLowerCase().startsWith('application/json')) {
     try {
       return JSON.parse(text);
-    } catch {
-      // Apollo Server rejects a body that is not an object with status 400.
-      return text;
+    } catch (error) {
+      throw new InvalidJsonError(`Invalid JSON in the request body: ${(error as Error).message}. Send a JSON object with a "query" field.`);
     }
   }
   return text;
+}
+
+/** Ends a request that fails before GraphQL runs with a GraphQL-shaped JSON error, as clients parse every /graphql response. */
+function sendRequestError(response: ServerResponse, status: number, code: string, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
 function toHeaderMap(request: IncomingMessage): HeaderMap {
@@ -75,15 +83,11 @@ function toHeaderMap(request: IncomingMessage): HeaderMap {
   return headers;
 }
 
-async function sessionUser(db: Db, token: string | null): Promise<SessionUser | null> {
-  return token ? findSessionUser({ db, token }) : null;
-}
-
 /**
  * Creates the GraphQL server: Apollo Server (CSRF prevention on) for HTTP
  * and graphql-ws for subscriptions, sharing one schema, one error format and
  * one progress listener. The user comes from the `robustlab_session` cookie
- * or an `Authorization: Bearer` header.
+ * or an `Authorization: Bearer` header carrying a session or API token.
  */
 export async function createGraphQLServer(options: GraphQLServerOptions): Promise<GraphQLServer> {
   const { prisma: db, boss, logger } = options;
@@ -100,6 +104,9 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     schema,
     formatError,
     csrfPrevention: true,
+    // Scripts query the API, so its schema is public; data access is checked per resolver.
+    introspection: true,
+    validationRules: [queryLimitsRule()],
     includeStacktraceInErrorResponses: false,
     logger,
     // server/shutdown.ts stops every component in order; Apollo's own signal
@@ -128,9 +135,22 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     try {
       body = await readBody(request);
     } catch (error) {
-      const tooLarge = error instanceof BodyTooLargeError;
-      response.writeHead(tooLarge ? 413 : 400, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(tooLarge ? `Request body exceeds ${MAX_BODY_BYTES} bytes.` : 'Reading the request body failed.');
+      if (error instanceof BodyTooLargeError) {
+        // The rest of the body is not read, so the connection cannot serve another request.
+        response.setHeader('connection', 'close');
+        sendRequestError(response, 413, 'BAD_USER_INPUT', `Request body exceeds ${MAX_BODY_BYTES} bytes; send a smaller query or smaller variables.`);
+      } else {
+        sendRequestError(response, 400, 'BAD_REQUEST', 'Reading the request body failed.');
+      }
+      return;
+    }
+
+    let parsedBody: unknown;
+    try {
+      parsedBody = parseBody(body, request.headers['content-type']);
+    } catch (error) {
+      if (!(error instanceof InvalidJsonError)) throw error;
+      sendRequestError(response, 400, 'BAD_REQUEST', error.message);
       return;
     }
 
@@ -141,16 +161,16 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
         method: request.method?.toUpperCase() ?? 'GET',
         headers: toHeaderMap(request),
         search: url.search,
-        body: parseBody(body, request.headers['content-type']),
+        body: parsedBody,
       },
       context: async () => {
-        const sessionToken = readSessionToken(request.headers);
-        const user = await sessionUser(db, sessionToken);
+        const { user, sessionToken, tokenScope } = await authenticateRequest(db, request.headers);
         return {
           ...baseContext,
           requestId,
           user,
           sessionToken,
+          tokenScope,
           secureCookies: isSecureRequest(request),
           setCookie: (value: string) => void cookies.push(value),
           loaders: createLoaders(db, user),

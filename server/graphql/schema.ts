@@ -1,14 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { accountResolvers } from './resolvers/accounts.ts';
 import { enumResolvers } from './resolvers/enums.ts';
+import { datasetResolvers } from './resolvers/datasets.ts';
+import { collaborationResolvers } from './resolvers/collaboration.ts';
+import { collaborationMutationResolvers } from './resolvers/collaboration-mutations.ts';
 import { experimentResolvers } from './resolvers/experiment.ts';
+import { memberResolvers } from './resolvers/members.ts';
 import { modelResolvers } from './resolvers/model.ts';
 import { mutationResolvers } from './resolvers/mutation.ts';
 import { queryResolvers } from './resolvers/query.ts';
 import { studyResolvers } from './resolvers/study.ts';
 import { subscriptionResolvers } from './resolvers/subscription.ts';
 import { DateTimeScalar, JsonScalar } from './scalars.ts';
+import { enforceTokenScope } from './token-scope.ts';
 
 /**
  * The API contract: schema.graphql next to this file, then every `.graphql`
@@ -34,7 +40,7 @@ function extensionFiles(): URL[] {
 
 /** Builds the executable schema: the SDL contract with every resolver attached. */
 export function createSchema(): GraphQLSchema {
-  return makeExecutableSchema({
+  const schema = makeExecutableSchema({
     typeDefs,
     resolvers: [
       { DateTime: DateTimeScalar, JSON: JsonScalar },
@@ -45,7 +51,13 @@ export function createSchema(): GraphQLSchema {
       studyResolvers,
       experimentResolvers,
       modelResolvers,
+      datasetResolvers,
+      accountResolvers,
+      memberResolvers,
+      collaborationResolvers,
+      collaborationMutationResolvers,
     ],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });
+  return enforceTokenScope(schema);
 }

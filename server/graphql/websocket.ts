@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
-import { readSessionToken } from '../auth/cookie.ts';
-import { findSessionUser, type SessionUser } from '../auth/session.ts';
+import type { ApiTokenScope } from '../../generated/prisma/client.ts';
+import { authenticateRequest } from '../auth/request-auth.ts';
+import type { SessionUser } from '../auth/session.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
 import { requestScope } from './errors.ts';
+import { findLimitErrors } from './limits.ts';
 
 type BaseContext = Pick<GraphQLContext, 'db' | 'boss' | 'logger' | 'hub'>;
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -15,6 +17,22 @@ type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQL
 interface ConnectionExtra extends Record<PropertyKey, unknown> {
   user: SessionUser | null;
   sessionToken: string | null;
+  tokenScope: ApiTokenScope | null;
+}
+
+/**
+ * Rejects subscriptions over the query depth and cost limits; anything else,
+ * including a syntax error, goes on to graphql-ws's own parse and validation.
+ */
+function checkLimits(schema: GraphQLSchema, query: string) {
+  let document;
+  try {
+    document = parse(query);
+  } catch {
+    return undefined;
+  }
+  const errors = findLimitErrors(schema, document);
+  return errors.length > 0 ? errors : undefined;
 }
 
 function tokenFromParams(params: Record<string, unknown> | undefined): string | null {
@@ -44,11 +62,15 @@ export function attachSubscriptions({
   const server = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       schema,
+      onSubscribe: (_ctx, _id, payload) => checkLimits(schema, payload.query),
       async onConnect(ctx) {
         const request: IncomingMessage = ctx.extra.request;
-        const sessionToken = readSessionToken(request.headers) ?? tokenFromParams(ctx.connectionParams);
-        ctx.extra.sessionToken = sessionToken;
-        ctx.extra.user = sessionToken ? await findSessionUser({ db: baseContext.db, token: sessionToken }) : null;
+        const fromParams = tokenFromParams(ctx.connectionParams);
+        const headers = fromParams && !request.headers.cookie ? { authorization: `Bearer ${fromParams}` } : request.headers;
+        const auth = await authenticateRequest(baseContext.db, headers);
+        ctx.extra.sessionToken = auth.sessionToken;
+        ctx.extra.tokenScope = auth.tokenScope;
+        ctx.extra.user = auth.user;
         return true;
       },
       context(ctx): GraphQLContext {
@@ -58,6 +80,7 @@ export function attachSubscriptions({
           requestId: randomUUID(),
           user,
           sessionToken: ctx.extra.sessionToken ?? null,
+          tokenScope: ctx.extra.tokenScope ?? null,
           secureCookies: false,
           setCookie: () => {},
           loaders: createLoaders(baseContext.db, user),

@@ -131,7 +131,7 @@ describe('runScheduleJob', () => {
     const { experimentId } = await createExperiment(db, { name: 'failing training', models: [models[0], models[1]], selection });
     // The worker only has MNIST version 1, so an experiment on version 2 cannot train.
     const mnist = await db.dataset.findFirstOrThrow({ where: { key: 'mnist', version: 1 } });
-    const { id: _id, createdAt: _createdAt, ...datasetRow } = mnist;
+    const { id: _id, createdAt: _createdAt, summary: _summary, ...datasetRow } = mnist;
     const version2 = await db.dataset.create({ data: { ...datasetRow, version: 2 } });
     await db.experiment.update({ where: { id: experimentId }, data: { datasetId: version2.id } });
     await runScheduleJob({ db, boss, experimentId, logger: testLogger });

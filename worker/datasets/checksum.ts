@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 
-type SplitArrays = { trainX: Float32Array; trainY: Uint8Array; testX: Float32Array; testY: Uint8Array };
+type SplitArrays = { trainX: Float32Array; trainY: Uint8Array | Float32Array; testX: Float32Array; testY: Uint8Array | Float32Array };
 
 function littleEndianBytes(array: Float32Array | Uint8Array): Uint8Array {
   if (array instanceof Uint8Array) return array;

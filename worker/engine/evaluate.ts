@@ -4,12 +4,16 @@ import { gatherBatch, PROBABILITY_FLOOR, yieldToEventLoop, type Samples } from '
 
 const EVALUATION_BATCH_SIZE = 256;
 
-/** Per-sample results on a test set, in the order of its samples. */
+/**
+ * Per-sample results on a test set, in the order of its samples. For
+ * regression (1 class) `predictedClass` is all zeros, `trueClassProb` holds
+ * the predicted value and `loss` the squared error.
+ */
 export interface InstancePredictions {
   predictedClass: Uint8Array;
-  /** Predicted probability of the true class. */
+  /** Predicted probability of the true class; the predicted value for regression. */
   trueClassProb: Float32Array;
-  /** Cross-entropy of the sample: -log(max(trueClassProb, 1e-7)). */
+  /** Cross-entropy of the sample: -log(max(trueClassProb, 1e-7)); squared error for regression. */
   loss: Float32Array;
 }
 
@@ -37,6 +41,14 @@ export async function predictSamples(
     const probs = await probsTensor.data();
     tf.dispose([xs, ys, probsTensor]);
 
+    if (classes === 1) {
+      for (let row = 0; row < batchIndices.length; row++) {
+        predictions.trueClassProb[start + row] = probs[row];
+        predictions.loss[start + row] = (probs[row] - samples.y[batchIndices[row]]) ** 2;
+      }
+      await yieldToEventLoop();
+      continue;
+    }
     for (let row = 0; row < batchIndices.length; row++) {
       const offset = row * classes;
       let best = 0;

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Activation, Initializer, ModelSpec, Optimizer } from '../../lib/config';
 import { createRng } from '../../lib/seeds';
 import { convInputShape } from '../../lib/space';
+import { WasmAdamOptimizer } from './wasm-adam';
 
 /** Shape of one sample (without the batch axis) and the number of classes. */
 export interface ModelInput {
@@ -92,7 +93,8 @@ export function buildModel(spec: ModelSpec, input: ModelInput, seed: number): tf
     }
   }
 
-  outputs = tf.layers.flatten().apply(outputs) as tf.SymbolicTensor;
+  // A tabular input [d] is already flat, and tfjs Flatten rejects rank-2 batches.
+  if (hasConv || input.shape.length > 1) outputs = tf.layers.flatten().apply(outputs) as tf.SymbolicTensor;
   for (const units of spec.architecture.dense) {
     outputs = tf.layers.dense({ units, activation, ...layerOptions(spec, rng) }).apply(outputs) as tf.SymbolicTensor;
   }
@@ -115,12 +117,16 @@ class MomentumOptimizer extends tf.MomentumOptimizer {
   }
 }
 
-/** Creates the optimizer of `spec`; plain SGD uses momentum 0.9. */
+/**
+ * Creates the optimizer of `spec` for the active backend; plain SGD uses
+ * momentum 0.9. Adam on wasm is `WasmAdamOptimizer`, which gives the same
+ * weights as tf.train.adam with fewer kernel calls.
+ */
 export function createOptimizer(spec: Pick<ModelSpec, 'optimizer' | 'learningRate'>): tf.Optimizer {
   const kind: Optimizer = spec.optimizer;
   switch (kind) {
     case 'adam':
-      return tf.train.adam(spec.learningRate);
+      return tf.getBackend() === 'wasm' ? new WasmAdamOptimizer(spec.learningRate) : tf.train.adam(spec.learningRate);
     case 'sgd':
       return new MomentumOptimizer(spec.learningRate, 0.9);
     case 'rmsprop':

@@ -37,6 +37,8 @@ export interface TrainInstanceOptions {
   onEpoch?: (progress: EpochProgress) => void | Promise<void>;
   /** Polled between batches; returning true aborts with a `TrainingStoppedError`. */
   shouldStop?: () => boolean;
+  /** Called with the trained model of a finished instance before it is disposed, for example to save its weights. */
+  onTrained?: (model: tf.LayersModel) => Promise<void>;
 }
 
 export type InstanceStatus = 'finished' | 'diverged';
@@ -57,11 +59,14 @@ export interface InstanceResult {
 }
 
 function checkDataset(dataset: Dataset): number {
-  if (dataset.task !== 'classification') {
-    throw new Error(`Unsupported task '${String(dataset.task)}' of dataset '${dataset.key}': expected 'classification'.`);
-  }
-  // Predicted classes are stored as Uint8Array.
-  if (!Number.isInteger(dataset.classes) || dataset.classes < 2 || dataset.classes > 256) {
+  if (dataset.task === 'regression') {
+    if (dataset.classes !== 1) {
+      throw new Error(`Invalid class count ${dataset.classes} of regression dataset '${dataset.key}': expected 1 output.`);
+    }
+  } else if (dataset.task !== 'classification') {
+    throw new Error(`Unsupported task '${String(dataset.task)}' of dataset '${dataset.key}': expected 'classification' or 'regression'.`);
+  } else if (!Number.isInteger(dataset.classes) || dataset.classes < 2 || dataset.classes > 256) {
+    // Predicted classes are stored as Uint8Array.
     throw new Error(`Invalid class count ${dataset.classes} of dataset '${dataset.key}': expected 2 to 256 classes.`);
   }
   const sampleSize = dataset.inputShape.reduce((product, size) => product * size, 1);
@@ -72,8 +77,8 @@ function checkDataset(dataset: Dataset): number {
 }
 
 /**
- * Trains one instance with categorical cross-entropy and evaluates it on the
- * full test set. Same options on the same backend give the same result
+ * Trains one instance with categorical cross-entropy (mean squared error for
+ * a regression dataset) and evaluates it on the full test set. Same options on the same backend give the same result
  * (checked by tests on the wasm and cpu backends, not on tensorflow).
  * Every tensor it creates is disposed before it returns or throws.
  */
@@ -135,8 +140,9 @@ export async function trainInstance(options: TrainInstanceOptions): Promise<Inst
       // The last update can still break the weights when no validation set caught it.
       if (Number.isFinite(testLoss)) {
         result.testLoss = testLoss;
-        result.testAccuracy = accuracy(predictions.predictedClass, dataset.testY, testIndices);
+        result.testAccuracy = dataset.task === 'regression' ? null : accuracy(predictions.predictedClass, dataset.testY, testIndices);
         result.predictions = predictions;
+        await options.onTrained?.(model);
       } else {
         result.status = 'diverged';
         result.divergedEpoch = spec.epochs;

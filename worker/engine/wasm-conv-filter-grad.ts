@@ -12,34 +12,16 @@ import {
   backend_util,
   Conv2D,
   Conv2DBackpropFilter,
-  getKernel,
   Slice,
   Transpose,
   type Conv2DBackpropFilterAttrs,
   type KernelConfig,
   type KernelFunc,
-  type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs';
+import { callKernel, type WasmBackendLike } from './wasm-kernel-call';
 
 type Shape4D = [number, number, number, number];
-
-interface WasmBackendLike {
-  disposeData(dataId: object): boolean;
-}
-
-function callKernel(
-  name: string,
-  inputs: Record<string, TensorInfo>,
-  attrs: NamedAttrMap,
-  backend: WasmBackendLike,
-): TensorInfo {
-  const kernel = getKernel(name, 'wasm');
-  if (kernel === undefined) {
-    throw new Error(`Kernel ${name} is not registered for the wasm backend.`);
-  }
-  return kernel.kernelFunc({ inputs, attrs, backend: backend as never }) as TensorInfo;
-}
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };

@@ -14,6 +14,8 @@ import {
   type ChartType,
 } from 'chart.js';
 
+import { decimateMinMax, isPointArray } from './decimate.ts';
+
 // Only the pieces the three charts use, so that the bundle stays small.
 Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, Tooltip, Legend);
 
@@ -29,6 +31,19 @@ type ChartCanvasProps<T extends ChartType> = {
   height?: number;
 };
 
+/**
+ * Returns the chart data with every {x, y} dataset that has more points than
+ * the canvas is wide reduced by min-max decimation.
+ * NOTE: the width is read when the data change; resizing the window later does not decimate again.
+ */
+function decimated<T extends ChartType>(data: ChartConfiguration<T>['data'], width: number): ChartConfiguration<T>['data'] {
+  if (width <= 0) return data;
+  const datasets = data.datasets.map((dataset) =>
+    isPointArray(dataset.data) && dataset.data.length > width ? { ...dataset, data: decimateMinMax(dataset.data, width) } : dataset,
+  );
+  return { ...data, datasets } as ChartConfiguration<T>['data'];
+}
+
 /** Renders a Chart.js chart on a canvas. New data and options update the existing chart without animation. */
 export function ChartCanvas<T extends ChartType>({ label, config, height = 280 }: ChartCanvasProps<T>) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -38,7 +53,7 @@ export function ChartCanvas<T extends ChartType>({ label, config, height = 280 }
     const canvas = canvasRef.current;
     if (!canvas) return;
 
-    const chart = new Chart<T>(canvas, config);
+    const chart = new Chart<T>(canvas, { ...config, data: decimated(config.data, canvas.clientWidth) });
     chartRef.current = chart;
     return () => {
       chart.destroy();
@@ -51,7 +66,7 @@ export function ChartCanvas<T extends ChartType>({ label, config, height = 280 }
   useEffect(() => {
     const chart = chartRef.current;
     if (!chart) return;
-    chart.data = config.data;
+    chart.data = decimated(config.data, chart.canvas.clientWidth);
     if (config.options) chart.options = config.options;
     chart.update('none');
   }, [config]);

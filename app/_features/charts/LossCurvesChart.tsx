@@ -2,7 +2,7 @@
 
 import { useMemo } from 'react';
 import type { ChartConfiguration } from 'chart.js';
-import type { ModelData } from '../experiment/experiment-query.ts';
+import type { ModelCurves } from '../experiment/experiment-query.ts';
 import { ChartCanvas } from './ChartCanvas.tsx';
 import { seriesColor, wholeNumberTicks } from './palette.ts';
 
@@ -16,7 +16,7 @@ function toPoints(losses: (number | null)[]): Point[] {
 const MAX_LEGEND_ENTRIES = 12;
 
 /** Draws the training (solid) and validation (dashed) loss per epoch of every instance of one model. */
-export function LossCurvesChart({ model }: { model: ModelData }) {
+export function LossCurvesChart({ model }: { model: ModelCurves }) {
   const config = useMemo((): ChartConfiguration<'line', Point[]> => {
     const instances = model.instances.edges.map((edge) => edge.node).filter((instance) => instance.trainLoss.length > 0);
     const datasets = instances.flatMap((instance, index) => {

@@ -20,7 +20,8 @@ export function ExperimentForm({ studyId, datasets }: { studyId: string; dataset
   const router = useRouter();
   const [state, setState] = useState<FormState>(() => ({
     ...initialFormState(),
-    dataset: datasets[0]?.key ?? 'mnist',
+    // MNIST first: the default architectures are image models sized for it.
+    dataset: datasets.find((dataset) => dataset.key === 'mnist')?.key ?? datasets[0]?.key ?? 'mnist',
   }));
   const [serverError, setServerError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);

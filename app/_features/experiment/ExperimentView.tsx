@@ -5,13 +5,15 @@ import { useMemo, useState } from 'react';
 import { useGraphQLQuery } from '../../_components/use-graphql-query.ts';
 import { ErrorMessage, Loading } from '../../_components/PageState.tsx';
 import { EliminationPathChart } from '../charts/EliminationPathChart.tsx';
-import { LossCurvesChart } from '../charts/LossCurvesChart.tsx';
 import { LossDistributionChart } from '../charts/LossDistributionChart.tsx';
-import { EXPERIMENT_QUERY, isLive, sortModels, type ExperimentData } from './experiment-query.ts';
+import { ExperimentCollaboration } from '../collaboration/ExperimentCollaboration.tsx';
+import { EXPERIMENT_QUERY, isLive, sortModels, valueOf, type ExperimentData } from './experiment-query.ts';
 import { ExperimentHeader } from './ExperimentHeader.tsx';
+import { LossCurvesSection } from './LossCurvesSection.tsx';
 import { ModelsTable } from './ModelsTable.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { SelectedModelCard } from './SelectedModelCard.tsx';
+import { highlightTitle } from './status-wording.ts';
 import { useExperimentProgress } from './use-experiment-progress.ts';
 
 /** Renders the experiment page: header, live progress, selected model, models table and charts. */
@@ -34,7 +36,10 @@ export function ExperimentView({ experimentId }: { experimentId: string }) {
   // While the experiment runs, the subscription event is newer than the page data. After it ends, the page data are final.
   const progress = isLive(experiment.status) && liveProgress ? liveProgress : experiment.progress;
   const selectedId = experiment.selectedModel?.id ?? null;
-  const highlightModel = models.find((model) => model.id === selectedId) ?? bySelectionStatistic[0] ?? null;
+  // Without a selected model, the best model left is shown, and only when its robustness value is defined.
+  const bestLeft = bySelectionStatistic.find((model) => model.status === 'ACTIVE');
+  const bestLeftDefined = bestLeft && valueOf(bestLeft, experiment.statistic)?.value != null ? bestLeft : null;
+  const highlightModel = models.find((model) => model.id === selectedId) ?? bestLeftDefined;
   const curvesModel = models.find((model) => model.id === curvesModelId) ?? highlightModel;
 
   return (
@@ -55,6 +60,7 @@ export function ExperimentView({ experimentId }: { experimentId: string }) {
           <SelectedModelCard
             model={highlightModel}
             statistic={experiment.statistic}
+            status={experiment.status}
             final={selectedId !== null}
             modelCount={experiment.modelCount}
             stepCount={experiment.steps.length}
@@ -65,7 +71,7 @@ export function ExperimentView({ experimentId }: { experimentId: string }) {
           <LossDistributionChart
             models={sortedModels}
             highlightId={highlightModel?.id ?? null}
-            highlightName={selectedId ? 'Selected model' : 'Current best model'}
+            highlightName={highlightTitle(experiment.status, selectedId !== null)}
           />
         </section>
       </div>
@@ -87,9 +93,10 @@ export function ExperimentView({ experimentId }: { experimentId: string }) {
         </section>
         <section className="card chart-card" aria-labelledby="curves-title">
           <h2 id="curves-title">Loss curves{curvesModel ? `: ${curvesModel.label}` : ''}</h2>
-          {curvesModel ? <LossCurvesChart model={curvesModel} /> : <p className="muted">No model yet.</p>}
+          {curvesModel ? <LossCurvesSection modelId={curvesModel.id} instanceCount={curvesModel.instanceCount} /> : <p className="muted">No model yet.</p>}
         </section>
       </div>
+      <ExperimentCollaboration experimentId={experiment.id} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { StatusBadge } from '../../_components/StatusBadge.tsx';
 import { STATISTICS, formatCount, formatValue, statisticLabel } from '../../_components/format.ts';
 import { valueOf, type ModelData } from './experiment-query.ts';
@@ -69,7 +70,7 @@ export function ModelsTable({ models, statistic, selectedModelId, curvesModelId,
                 <tr key={model.id} className={selected ? 'row-selected' : undefined} aria-current={selected ? 'true' : undefined}>
                   <td className="numeric">{index + 1}</td>
                   <th scope="row" className="model-label">
-                    {model.label}
+                    <Link href={`/models/${model.id}`}>{model.label}</Link>
                     {selected && <span className="selected-tag">Selected model</span>}
                   </th>
                   <td className="numeric">

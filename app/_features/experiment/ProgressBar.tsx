@@ -1,5 +1,6 @@
 import { formatCount } from '../../_components/format.ts';
 import type { Progress } from './experiment-query.ts';
+import { describeModelsLeft } from './status-wording.ts';
 
 /** Progress bar of the experiment's planned instances, with counts by instance status. */
 export function ProgressBar({ progress }: { progress: Progress }) {
@@ -32,7 +33,7 @@ export function ProgressBar({ progress }: { progress: Progress }) {
         <li>{formatCount(progress.queuedInstances)} queued</li>
         {progress.divergedInstances > 0 && <li className="warn">{formatCount(progress.divergedInstances)} diverged</li>}
         {progress.failedInstances > 0 && <li className="danger">{formatCount(progress.failedInstances)} failed</li>}
-        <li>{formatCount(progress.activeModels)} models in selection</li>
+        <li>{describeModelsLeft(progress.status, progress.activeModels)}</li>
       </ul>
     </div>
   );

@@ -1,19 +1,22 @@
 import { formatCount, formatValue, statisticLabel } from '../../_components/format.ts';
 import { valueOf, type ModelData } from './experiment-query.ts';
+import { highlightNote, highlightTitle } from './status-wording.ts';
 
 type SelectedModelCardProps = {
   model: ModelData;
   statistic: string;
+  /** Experiment status, such as RUNNING or CANCELLED. */
+  status: string;
   /** Whether the selection ended with this model. */
   final: boolean;
   modelCount: number;
   stepCount: number;
 };
 
-/** Highlighted summary of the selected model, or of the current best model while the selection runs. */
-export function SelectedModelCard({ model, statistic, final, modelCount, stepCount }: SelectedModelCardProps) {
+/** Highlighted summary of the selected model, or of the best model left when no model was selected. */
+export function SelectedModelCard({ model, statistic, status, final, modelCount, stepCount }: SelectedModelCardProps) {
   const robustness = valueOf(model, statistic);
-  const title = final ? 'Selected model' : 'Current best model';
+  const title = highlightTitle(status, final);
   const lowest = model.testLosses.length > 0 ? Math.min(...model.testLosses) : null;
   const highest = model.testLosses.length > 0 ? Math.max(...model.testLosses) : null;
 
@@ -52,9 +55,7 @@ export function SelectedModelCard({ model, statistic, final, modelCount, stepCou
         </div>
       </dl>
       <p className="muted small selected-note">
-        {final
-          ? `Kept from ${formatCount(modelCount)} models after ${stepCount} selection steps.`
-          : `Lowest ${statisticLabel(statistic)} among the models so far; the selection is still running.`}
+        {highlightNote({ status, final, statistic: statisticLabel(statistic), modelCount, stepCount })}
       </p>
     </section>
   );

@@ -17,8 +17,11 @@ export const PROGRESS_FIELDS = /* GraphQL */ `
 `;
 
 /**
- * Everything the page shows, in one request: header, progress, models with
- * all eight robustness values, test losses and loss curves, and the steps.
+ * Everything the page shows but the loss curves, in one request: header,
+ * progress, models with all eight robustness values and test losses, and the
+ * steps. The curves of the one model on display come from CURVES_QUERY, so
+ * that an experiment with thousands of models does not send every epoch of
+ * every instance.
  */
 export const EXPERIMENT_QUERY = /* GraphQL */ `
   query ExperimentPage($id: ID!) {
@@ -56,9 +59,6 @@ export const EXPERIMENT_QUERY = /* GraphQL */ `
             instanceCount
             testLosses
             robustnessValues { statistic value count ciLow ciHigh undefinedReason }
-            instances(first: 200) {
-              edges { node { id instanceIndex status trainLoss valLoss testLoss } }
-            }
           }
         }
       }
@@ -72,6 +72,19 @@ export const EXPERIMENT_QUERY = /* GraphQL */ `
     }
   }
   ${PROGRESS_FIELDS}
+`;
+
+/** Loss curves of one model's instances, for the loss curves chart. */
+export const CURVES_QUERY = /* GraphQL */ `
+  query ModelCurves($id: ID!) {
+    model(id: $id) {
+      id
+      label
+      instances(first: 200) {
+        edges { node { id instanceIndex status trainLoss valLoss testLoss } }
+      }
+    }
+  }
 `;
 
 export type Progress = {
@@ -115,6 +128,12 @@ export type ModelData = {
   instanceCount: number;
   testLosses: number[];
   robustnessValues: RobustnessValue[];
+};
+
+/** Result of CURVES_QUERY. */
+export type ModelCurves = {
+  id: string;
+  label: string;
   instances: { edges: { node: InstanceCurve }[] };
 };
 

@@ -11,6 +11,8 @@ export type ExperimentRow = {
   startedAt: string | null;
   durationMs: number | null;
   modelCount: number;
+  /** Present when the query asks for tags. */
+  tags?: string[];
   dataset: { key: string; name: string; version: number };
   selectedModel: {
     id: string;
@@ -56,6 +58,15 @@ export function ExperimentHistoryTable({ experiments }: { experiments: Experimen
             <tr key={experiment.id}>
               <th scope="row">
                 <Link href={`/experiments/${experiment.id}`}>{experiment.name}</Link>
+                {experiment.tags && experiment.tags.length > 0 && (
+                  <ul className="tag-list" aria-label={`Tags of ${experiment.name}`}>
+                    {experiment.tags.map((tag) => (
+                      <li key={tag} className="tag">
+                        {tag}
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </th>
               <td>
                 <StatusBadge status={experiment.status} />

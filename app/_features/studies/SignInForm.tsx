@@ -10,6 +10,11 @@ const SIGN_IN_MUTATION = /* GraphQL */ `
     signIn(email: $email, password: $password) { id email name }
   }
 `;
+const SIGN_UP_MUTATION = /* GraphQL */ `
+  mutation SignUp($email: String!, $name: String!, $password: String!) {
+    signUp(email: $email, name: $name, password: $password) { id email name }
+  }
+`;
 
 /** Returns `next` when it is a path on this site, so that sign-in cannot redirect elsewhere. */
 function safeNextPath(next: string | null): string {
@@ -17,11 +22,13 @@ function safeNextPath(next: string | null): string {
   return next;
 }
 
-/** Email and password form; on success it stores the session user and goes back to `next`. */
+/** Email and password form to sign in or create an account; on success it stores the session user and goes back to `next`. */
 export function SignInForm() {
   const router = useRouter();
   const nextPath = safeNextPath(useSearchParams().get('next'));
   const { user, setUser } = useSession();
+  const [mode, setMode] = useState<'signIn' | 'signUp'>('signIn');
+  const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -36,8 +43,13 @@ export function SignInForm() {
     setPending(true);
     setError(null);
     try {
-      const data = await graphqlRequest<{ signIn: SessionUser }>(SIGN_IN_MUTATION, { email, password });
-      setUser(data.signIn);
+      if (mode === 'signUp') {
+        const data = await graphqlRequest<{ signUp: SessionUser }>(SIGN_UP_MUTATION, { email, name, password });
+        setUser(data.signUp);
+      } else {
+        const data = await graphqlRequest<{ signIn: SessionUser }>(SIGN_IN_MUTATION, { email, password });
+        setUser(data.signIn);
+      }
     } catch (caught) {
       setError((caught as Error).message);
     } finally {
@@ -47,8 +59,14 @@ export function SignInForm() {
 
   return (
     <section className="sign-in card">
-      <h1>Sign in to Robustlab</h1>
+      <h1>{mode === 'signUp' ? 'Create a Robustlab account' : 'Sign in to Robustlab'}</h1>
       <form onSubmit={handleSubmit} className="form-stack" aria-describedby={error ? 'sign-in-error' : undefined}>
+        {mode === 'signUp' && (
+          <label className="field">
+            <span>Name</span>
+            <input name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+        )}
         <label className="field">
           <span>Email</span>
           <input type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
@@ -58,7 +76,7 @@ export function SignInForm() {
           <input
             type="password"
             name="password"
-            autoComplete="current-password"
+            autoComplete={mode === 'signUp' ? 'new-password' : 'current-password'}
             required
             value={password}
             onChange={(e) => setPassword(e.target.value)}
@@ -70,9 +88,12 @@ export function SignInForm() {
           </p>
         )}
         <button type="submit" className="button button-primary" disabled={pending}>
-          {pending ? 'Signing in…' : 'Sign in'}
+          {pending ? (mode === 'signUp' ? 'Creating account…' : 'Signing in…') : mode === 'signUp' ? 'Create account' : 'Sign in'}
         </button>
       </form>
+      <button type="button" className="button button-quiet" onClick={() => setMode(mode === 'signUp' ? 'signIn' : 'signUp')}>
+        {mode === 'signUp' ? 'I have an account: sign in' : 'No account yet? Create one'}
+      </button>
     </section>
   );
 }

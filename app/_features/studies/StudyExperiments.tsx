@@ -1,41 +1,17 @@
 'use client';
 
 import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { ActivityFeed, type ActivityData } from '../collaboration/ActivityFeed.tsx';
+import { ExperimentFilters } from '../collaboration/ExperimentFilters.tsx';
+import { filterToInput, filterToParams, parseFilterParams, type FilterForm } from '../collaboration/filter-params.ts';
+import { NotesPanel } from '../collaboration/NotesPanel.tsx';
+import type { NoteData } from '../collaboration/notes-query.ts';
+import { STUDY_QUERY } from './study-query.ts';
 import { useGraphQLQuery } from '../../_components/use-graphql-query.ts';
 import { ErrorMessage, Loading } from '../../_components/PageState.tsx';
 import { enumLabel } from '../../_components/format.ts';
 import { ExperimentHistoryTable, type ExperimentRow } from './ExperimentHistoryTable.tsx';
-
-const STUDY_QUERY = /* GraphQL */ `
-  query StudyExperiments($id: ID!) {
-    study(id: $id) {
-      id
-      name
-      description
-      role
-      experiments(first: 100) {
-        totalCount
-        edges {
-          node {
-            id
-            name
-            status
-            statistic
-            startedAt
-            durationMs
-            modelCount
-            dataset { key name version }
-            selectedModel {
-              id
-              label
-              robustnessValues { statistic value }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
 
 type StudyData = {
   study: {
@@ -43,13 +19,26 @@ type StudyData = {
     name: string;
     description: string;
     role: string;
-    experiments: { totalCount: number; edges: { node: ExperimentRow }[] };
+    experimentTags: string[];
+    experiments: { totalCount: number };
+    searchExperiments: { totalCount: number; edges: { node: ExperimentRow }[] };
+    notes: NoteData[];
+    activity: { totalCount: number; edges: { node: ActivityData }[] };
   } | null;
 };
 
 /** Renders the experiment history of one study with a button to start a new experiment. */
 export function StudyExperiments({ studyId }: { studyId: string }) {
-  const { data, error, loading } = useGraphQLQuery<StudyData>(STUDY_QUERY, { id: studyId });
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const filter = parseFilterParams(new URLSearchParams(searchParams.toString()));
+  const filterKey = filterToParams(filter).toString();
+  const { data, error, loading, refetch } = useGraphQLQuery<StudyData>(STUDY_QUERY, { id: studyId, filter: filterToInput(filter) });
+  const applyFilter = (next: FilterForm) => {
+    const query = filterToParams(next).toString();
+    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+  };
 
   if (error) return <ErrorMessage error={error} what="the study" />;
   if (!data) return loading ? <Loading what="the study" /> : null;
@@ -57,7 +46,8 @@ export function StudyExperiments({ studyId }: { studyId: string }) {
 
   const { study } = data;
   const canEdit = study.role === 'OWNER' || study.role === 'EDITOR';
-  const experiments = study.experiments.edges.map((edge) => edge.node);
+  const experiments = study.searchExperiments.edges.map((edge) => edge.node);
+  const filtered = filterKey !== '';
 
   return (
     <>
@@ -78,16 +68,33 @@ export function StudyExperiments({ studyId }: { studyId: string }) {
         )}
       </div>
       <h2>Experiments</h2>
+      {/* Keyed by the URL filter, so that back and forward reset the form to the URL. */}
+      <ExperimentFilters key={filterKey} filter={filter} knownTags={study.experimentTags} onApply={applyFilter} />
       {experiments.length === 0 ? (
-        <p className="empty">No experiments yet.</p>
+        <p className="empty">{filtered ? 'No experiment matches the filter.' : 'No experiments yet.'}</p>
       ) : (
         <ExperimentHistoryTable experiments={experiments} />
       )}
-      {study.experiments.totalCount > experiments.length && (
+      {study.searchExperiments.totalCount > experiments.length && (
         <p className="muted small">
-          Showing the newest {experiments.length} of {study.experiments.totalCount} experiments.
+          Showing the newest {experiments.length} of {study.searchExperiments.totalCount} matching experiments.
         </p>
       )}
+      {filtered && (
+        <p className="muted small" role="status">
+          {study.searchExperiments.totalCount} of {study.experiments.totalCount} experiments match the filter.
+        </p>
+      )}
+      <div className="study-columns">
+        <NotesPanel
+          title="Study notes"
+          target={{ kind: 'study', studyId: study.id }}
+          notes={study.notes}
+          canEditAll={canEdit}
+          onChanged={() => void refetch()}
+        />
+        <ActivityFeed events={study.activity.edges.map((edge) => edge.node)} totalCount={study.activity.totalCount} />
+      </div>
     </>
   );
 }

@@ -1,11 +1,22 @@
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import type { Experiment, Model, ModelStatus, SelectionStep, SelectionStepModel } from '../../../generated/prisma/client.ts';
 import type { ExperimentConfig, Statistic } from '../../../lib/config.ts';
 import { computeProgress } from '../../experiments/progress.ts';
-import { sortByRobustness } from '../../experiments/robustness.ts';
+import { loadSteps } from '../../data/steps.ts';
+import { rankModels } from '../../experiments/model-ranking.ts';
 import type { GraphQLContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { parsePage, sliceConnection } from '../paging.ts';
+import { parsePage, toConnection } from '../paging.ts';
 import { finiteOrNull } from '../scalars.ts';
+
+/** Tells whether the field's selection set asks for nothing but `id` (and `__typename`). */
+function selectsOnlyId(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes.every((node) =>
+    (node.selectionSet?.selections ?? []).every(
+      (selection) => selection.kind === Kind.FIELD && (selection.name.value === 'id' || selection.name.value === '__typename'),
+    ),
+  );
+}
 
 function configOf(experiment: Experiment): ExperimentConfig {
   return experiment.config as unknown as ExperimentConfig;
@@ -64,16 +75,14 @@ export const experimentResolvers = {
     async models(experiment: Experiment, args: ModelsArgs, { db, loaders }: GraphQLContext) {
       const page = parsePage(args);
       const statistic = args.statistic ?? configOf(experiment).selection.statistic;
-      const [models, losses] = await Promise.all([
-        db.model.findMany({ where: { experimentId: experiment.id, ...(args.status ? { status: args.status } : {}) } }),
-        loaders.testLosses.load(experiment.id),
-      ]);
+      const { ids, total } = await rankModels({ db, experimentId: experiment.id, statistic, status: args.status, ...page });
+      const rows = new Map((await db.model.findMany({ where: { id: { in: ids } } })).map((model) => [model.id, model]));
+      const models = ids.map((id) => rows.get(id)!);
       for (const model of models) loaders.model.prime(model.id, model);
-      return sliceConnection(sortByRobustness(models, losses, statistic), page);
+      return toConnection(models, page, total);
     },
 
-    steps: (experiment: Experiment, _: unknown, { db }: GraphQLContext) =>
-      db.selectionStep.findMany({ where: { experimentId: experiment.id }, orderBy: { step: 'asc' }, include: { models: true } }),
+    steps: (experiment: Experiment, _: unknown, { db }: GraphQLContext) => loadSteps({ db, experimentId: experiment.id }),
 
     durationMs(experiment: Experiment) {
       if (!experiment.startedAt) return null;
@@ -88,7 +97,9 @@ export const experimentResolvers = {
   },
 
   StepModelValue: {
-    async model(value: SelectionStepModel, _: unknown, { loaders }: GraphQLContext): Promise<Model> {
+    async model(value: SelectionStepModel, _: unknown, { loaders }: GraphQLContext, info: GraphQLResolveInfo): Promise<Model | { id: string }> {
+      // The experiment page asks only for the id of thousands of step models, so the rows are loaded only when other fields are requested.
+      if (selectsOnlyId(info)) return { id: value.modelId };
       const model = await loaders.model.load(value.modelId);
       if (!model) throw new Error(`Model ${value.modelId} of a selection step is missing`);
       return model;

@@ -15,9 +15,8 @@ import { finiteOrNull } from '../scalars.ts';
 
 type PageArgs = { first?: number | null; after?: string | null };
 
-async function finishedLosses(model: Model, { loaders }: GraphQLContext): Promise<number[]> {
-  const byModel = await loaders.testLosses.load(model.experimentId);
-  return byModel.get(model.id) ?? [];
+function finishedLosses(model: Model, { loaders }: GraphQLContext): Promise<number[]> {
+  return loaders.modelTestLosses.load(model.id);
 }
 
 async function robustness(model: Model, statistic: Statistic, context: GraphQLContext) {

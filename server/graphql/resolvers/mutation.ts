@@ -46,7 +46,7 @@ export const mutationResolvers = {
       if (!found) throw notFound(`Experiment ${id} not found.`);
       requireEditor(found.role, found.experiment.studyId);
 
-      const experiment = await cancelExperiment({ db: context.db, experimentId: id });
+      const experiment = await cancelExperiment({ db: context.db, experimentId: id, actorId: user.id });
       context.logger.info({ experimentId: id, userId: user.id, requestId: context.requestId }, 'Experiment cancelled');
       return experiment;
     },

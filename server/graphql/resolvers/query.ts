@@ -67,14 +67,16 @@ export const queryResolvers = {
     },
 
     datasets(_: unknown, __: unknown, context: GraphQLContext) {
-      requireUser(context);
-      return context.db.dataset.findMany({ orderBy: [{ key: 'asc' }, { version: 'desc' }] });
+      const user = requireUser(context);
+      // Uploaded datasets are listed only to members of their study.
+      const visible = { OR: [{ studyId: null }, { study: { memberships: { some: { userId: user.id } } } }] };
+      return context.db.dataset.findMany({ where: visible, orderBy: [{ key: 'asc' }, { version: 'desc' }] });
     },
 
     async previewModelSpace(_: unknown, args: { dataset: string; config: unknown }, context: GraphQLContext) {
-      requireUser(context);
+      const user = requireUser(context);
       const config = parsePreviewConfig(args.config);
-      const dataset = await findLatestDataset({ db: context.db, key: args.dataset, argumentName: 'dataset' });
+      const dataset = await findLatestDataset({ db: context.db, key: args.dataset, argumentName: 'dataset', userId: user.id });
       const { models, overBudget } = expandForDataset(config, dataset);
       return {
         modelCount: models.length,

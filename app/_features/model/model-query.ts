@@ -1,0 +1,56 @@
+/** The query behind the model page and the types of its result. */
+import { NOTE_FIELDS, type NoteData } from '../collaboration/notes-query.ts';
+
+/** Instances shown on the model page; the bench times the page at this size. */
+export const MODEL_PAGE_INSTANCES = 100;
+
+export const MODEL_QUERY = /* GraphQL */ `
+  query ModelPage($id: ID!) {
+    model(id: $id) {
+      id
+      label
+      parameterCount
+      status
+      eliminatedAtStep
+      instanceCount
+      config
+      tags
+      experiment { id name statistic study { id name role } }
+      robustnessValues { statistic value count ciLow ciHigh undefinedReason }
+      comments { ...NoteFields }
+      instances(first: ${MODEL_PAGE_INSTANCES}) {
+        totalCount
+        edges { node { id instanceIndex step status testLoss testAccuracy durationMs seeds { init sample shuffle } } }
+      }
+    }
+  }
+  ${NOTE_FIELDS}
+`;
+
+export type ModelInstanceRow = {
+  id: string;
+  instanceIndex: number;
+  step: number;
+  status: string;
+  testLoss: number | null;
+  testAccuracy: number | null;
+  durationMs: number | null;
+  seeds: { init: number; sample: number; shuffle: number };
+};
+
+export type ModelPageData = {
+  model: {
+    id: string;
+    label: string;
+    parameterCount: number;
+    status: string;
+    eliminatedAtStep: number | null;
+    instanceCount: number;
+    config: unknown;
+    tags: string[];
+    experiment: { id: string; name: string; statistic: string; study: { id: string; name: string; role: string } };
+    robustnessValues: { statistic: string; value: number | null; count: number; ciLow: number | null; ciHigh: number | null; undefinedReason: string | null }[];
+    comments: NoteData[];
+    instances: { totalCount: number; edges: { node: ModelInstanceRow }[] };
+  } | null;
+};

@@ -1,0 +1,44 @@
+import { expect, signIn, test } from './fixtures.ts';
+import { E2E_STUDY } from './stack-constants.ts';
+
+test('create and revoke an API token', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('banner').getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible();
+
+  await page.getByLabel('Token name').fill('e2e script');
+  await page.getByLabel('Scope').selectOption('READ');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByLabel('New token secret')).toHaveText(/^rlt_[A-Za-z0-9_-]{43}$/);
+
+  const row = page.getByRole('row', { name: /e2e script/ });
+  await expect(row).toContainText('Active');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('Revoked');
+});
+
+test('sign up, then get invited to a study', async ({ page, browser }) => {
+  const invitee = { email: 'e2e-invitee@robustlab.test', name: 'E2E Invitee', password: 'e2e-invitee-password' };
+  const inviteeContext = await browser.newContext();
+  const inviteePage = await inviteeContext.newPage();
+  await inviteePage.goto('/sign-in');
+  await inviteePage.getByRole('button', { name: 'No account yet? Create one' }).click();
+  await inviteePage.getByLabel('Name').fill(invitee.name);
+  await inviteePage.getByLabel('Email').fill(invitee.email);
+  await inviteePage.getByLabel('Password').fill(invitee.password);
+  await inviteePage.getByRole('button', { name: 'Create account' }).click();
+  await expect(inviteePage.getByRole('heading', { name: 'Studies' })).toBeVisible();
+  await expect(inviteePage.getByRole('link', { name: E2E_STUDY.name })).toHaveCount(0);
+
+  await signIn(page);
+  await page.getByRole('link', { name: E2E_STUDY.name }).click();
+  const members = page.getByRole('region', { name: 'Members' });
+  await members.getByLabel('Email of an existing user').fill(invitee.email);
+  await members.getByRole('button', { name: 'Invite' }).click();
+  await expect(members.getByRole('row', { name: /e2e-invitee/ })).toBeVisible();
+
+  await inviteePage.reload();
+  await expect(inviteePage.getByRole('link', { name: E2E_STUDY.name })).toBeVisible();
+  await inviteeContext.close();
+});

@@ -1,0 +1,65 @@
+/** Tags on experiments and models: short lowercase labels used to group and filter. */
+import type { DbOrTx } from '../db.ts';
+import { badUserInput } from '../graphql/errors.ts';
+
+/** Most tags on one experiment or model. */
+export const MAX_TAGS = 20;
+const TAG = /^[a-z0-9][a-z0-9._:/-]{0,39}$/;
+
+/**
+ * Normalizes tags to lowercase without surrounding spaces and removes
+ * duplicates. Raises BAD_USER_INPUT naming the first invalid tag.
+ */
+export function normalizeTags(tags: readonly string[], argumentName = 'tags'): string[] {
+  const unique = [...new Set(tags.map((tag) => tag.trim().toLowerCase()))];
+  for (const tag of unique) {
+    if (!TAG.test(tag)) {
+      throw badUserInput(
+        `Invalid tag ${JSON.stringify(tag)}: use 1 to 40 characters, letters, digits and . _ : / -, starting with a letter or digit.`,
+        argumentName,
+      );
+    }
+  }
+  if (unique.length > MAX_TAGS) throw badUserInput(`Invalid ${argumentName}: ${unique.length} tags; at most ${MAX_TAGS} are allowed.`, argumentName);
+  return unique.sort();
+}
+
+/** Replaces all tags of an experiment. */
+export async function setExperimentTags({ db, experimentId, tags }: { db: DbOrTx; experimentId: string; tags: string[] }) {
+  await db.experimentTag.deleteMany({ where: { experimentId, tag: { notIn: tags } } });
+  await db.experimentTag.createMany({ data: tags.map((tag) => ({ experimentId, tag })), skipDuplicates: true });
+}
+
+/** Replaces all tags of a model. */
+export async function setModelTags({ db, modelId, tags }: { db: DbOrTx; modelId: string; tags: string[] }) {
+  await db.modelTag.deleteMany({ where: { modelId, tag: { notIn: tags } } });
+  await db.modelTag.createMany({ data: tags.map((tag) => ({ modelId, tag })), skipDuplicates: true });
+}
+
+function groupTags(rows: { id: string; tag: string }[]): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  for (const row of rows) {
+    const tags = result.get(row.id);
+    if (tags) tags.push(row.tag);
+    else result.set(row.id, [row.tag]);
+  }
+  return result;
+}
+
+/** Loads the tags of many experiments in one query, sorted, keyed by experiment id. */
+export async function loadExperimentTags({ db, experimentIds }: { db: DbOrTx; experimentIds: string[] }) {
+  const rows = await db.experimentTag.findMany({ where: { experimentId: { in: experimentIds } }, orderBy: { tag: 'asc' } });
+  return groupTags(rows.map((row) => ({ id: row.experimentId, tag: row.tag })));
+}
+
+/** Loads the tags of many models in one query, sorted, keyed by model id. */
+export async function loadModelTags({ db, modelIds }: { db: DbOrTx; modelIds: string[] }) {
+  const rows = await db.modelTag.findMany({ where: { modelId: { in: modelIds } }, orderBy: { tag: 'asc' } });
+  return groupTags(rows.map((row) => ({ id: row.modelId, tag: row.tag })));
+}
+
+/** Lists the distinct experiment tags used in a study, for filter suggestions. */
+export async function listStudyTags({ db, studyId }: { db: DbOrTx; studyId: string }): Promise<string[]> {
+  const rows = await db.experimentTag.findMany({ where: { experiment: { studyId } }, distinct: ['tag'], select: { tag: true }, orderBy: { tag: 'asc' } });
+  return rows.map((row) => row.tag);
+}

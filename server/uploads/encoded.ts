@@ -1,0 +1,64 @@
+/** The canonical content of an uploaded dataset, after parsing and encoding. */
+import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
+
+export type DatasetTask = 'classification' | 'regression';
+
+/** Samples of an uploaded dataset, ready to store. Targets are class indices or regression values. */
+export interface EncodedDataset {
+  task: DatasetTask;
+  inputShape: number[];
+  /** Number of classes; 1 for regression. */
+  classes: number;
+  trainX: Float32Array;
+  trainY: Float32Array;
+  testX: Float32Array;
+  testY: Float32Array;
+  /** What the encoding did, shown on the dataset page. */
+  notes: EncodingNotes;
+}
+
+/** Facts about the encoding that the dataset page reports. */
+export interface EncodingNotes {
+  format: 'csv' | 'npy' | 'npz';
+  /** Input feature names for tabular data, in input order. */
+  featureNames?: string[];
+  classNames?: string[];
+  targetColumn?: string;
+  delimiter?: string;
+  hasHeader?: boolean;
+  droppedConstantColumns?: string[];
+  oneHotColumns?: string[];
+  missingRule?: string;
+  imputedCells?: number;
+  droppedRows?: number;
+  /** Classes that occur in the test set only (kept because the user confirmed). */
+  unseenTestLabels?: string[];
+  /** Scaling applied to the inputs, for example "uint8 / 255" or "standardized". */
+  scaling?: string;
+  splitSeed?: number;
+  testFraction?: number | null;
+}
+
+function littleEndian(array: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  if (endianness() === 'LE') return bytes;
+  const view = new DataView(new ArrayBuffer(array.byteLength));
+  array.forEach((value, index) => view.setFloat32(index * 4, value, true));
+  return new Uint8Array(view.buffer);
+}
+
+/** Little-endian float32 bytes of an array, copied when the platform is big-endian. */
+export { littleEndian as float32Bytes };
+
+/**
+ * Computes the hex sha256 of the canonical content: task, input shape and
+ * class count as a JSON line, then the little-endian float32 bytes of the
+ * training inputs, training targets, test inputs and test targets.
+ */
+export function canonicalChecksum(dataset: Omit<EncodedDataset, 'notes'>): string {
+  const hash = createHash('sha256');
+  hash.update(`${JSON.stringify({ task: dataset.task, inputShape: dataset.inputShape, classes: dataset.classes })}\n`);
+  for (const array of [dataset.trainX, dataset.trainY, dataset.testX, dataset.testY]) hash.update(littleEndian(array));
+  return hash.digest('hex');
+}

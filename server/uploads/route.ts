@@ -1,0 +1,120 @@
+/**
+ * HTTP endpoints of dataset uploads, next to /graphql because GraphQL has no
+ * streamed request bodies:
+ *
+ *   POST /api/datasets/preview?format=csv  body: the first bytes of a CSV file
+ *     → 200 { delimiter, hasHeader, columns, rows }
+ *   POST /api/datasets/upload?studyId=…&name=…&format=…&task=…[&…]  body: the file(s)
+ *     → 201 { dataset: { id }, existing: false } or 200 { …, existing: true }
+ *     → 4xx { error: { code, message } }
+ *
+ * Both need a signed-in user (session cookie or bearer session token); an
+ * upload needs owner or editor in the study. Parameters: parameters.ts.
+ */
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import { readSessionToken } from '../auth/cookie.ts';
+import { findSessionUser } from '../auth/session.ts';
+import { findRole } from '../data/access.ts';
+import type { Db } from '../db.ts';
+import { sniffCsv } from './csv-sniff.ts';
+import { UploadError } from './errors.ts';
+import { ingestUpload } from './ingest.ts';
+import { uploadLimits, type UploadLimits } from './limits.ts';
+import { parseUploadParameters } from './parameters.ts';
+import { storeDataset } from './store.ts';
+
+/** Path prefix of the upload endpoints. */
+export const UPLOAD_PATH_PREFIX = '/api/datasets/';
+
+const PREVIEW_MAX_BYTES = 256 * 1024;
+
+/** Handles the upload endpoints. */
+export interface UploadHandler {
+  handleRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void>;
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown, request: http.IncomingMessage): void {
+  const complete = request.readableEnded;
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    // A rejected upload may not have read the whole body; the connection cannot be reused then.
+    ...(complete ? {} : { connection: 'close' }),
+  });
+  response.end(JSON.stringify(body));
+  if (!complete) request.resume();
+}
+
+async function readSmallBody(request: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) throw new UploadError('FILE_TOO_LARGE', `Preview body is larger than ${maxBytes} bytes; send only the first bytes of the file.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Creates the handler of the upload endpoints. */
+export function createUploadHandler({ db, logger, limits }: { db: Db; logger: Logger; limits?: UploadLimits }): UploadHandler {
+  // Parsed here, so a bad limit variable fails at start-up rather than on the first upload.
+  const activeLimits = limits ?? uploadLimits();
+
+  async function authenticate(request: http.IncomingMessage) {
+    const token = readSessionToken(request.headers);
+    const user = token === null ? null : await findSessionUser({ db, token });
+    if (user === null) throw new UploadError('UNAUTHENTICATED', 'Not signed in: sign in first.');
+    return user;
+  }
+
+  async function upload(request: http.IncomingMessage, response: http.ServerResponse, query: URLSearchParams) {
+    const user = await authenticate(request);
+    const parameters = parseUploadParameters(query);
+    const role = await findRole({ db, studyId: parameters.studyId, userId: user.id });
+    if (role === null) throw new UploadError('NOT_FOUND', `Study ${parameters.studyId} not found.`);
+    if (role === 'viewer') throw new UploadError('FORBIDDEN', `Your role in study ${parameters.studyId} is viewer; uploading datasets needs owner or editor.`);
+
+    const lengthHeader = request.headers['content-length'];
+    const contentLength = lengthHeader === undefined ? null : Number(lengthHeader);
+    const started = performance.now();
+    const dataset = await ingestUpload({ body: request as AsyncIterable<Buffer>, contentLength, parameters, limits: activeLimits });
+    const stored = await storeDataset({ db, studyId: parameters.studyId, userId: user.id, name: parameters.name, dataset });
+    logger.info(
+      { datasetId: stored.id, studyId: parameters.studyId, existing: stored.existing, format: parameters.format, durationMs: Math.round(performance.now() - started) },
+      'dataset upload finished',
+    );
+    sendJson(response, stored.existing ? 200 : 201, { dataset: { id: stored.id }, existing: stored.existing }, request);
+  }
+
+  async function preview(request: http.IncomingMessage, response: http.ServerResponse) {
+    await authenticate(request);
+    const sample = await readSmallBody(request, PREVIEW_MAX_BYTES);
+    if (sample.length === 0) throw new UploadError('EMPTY_FILE', 'Invalid file: it is empty; expected a header line and data rows.');
+    const result = sniffCsv(sample.toString('utf8'));
+    sendJson(response, 200, { ...result, delimiter: ({ ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const)[result.delimiter] }, request);
+  }
+
+  return {
+    async handleRequest(request, response) {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      try {
+        if (request.method !== 'POST') throw new UploadError('INVALID_PARAMETER', `Method ${request.method} is not allowed on ${url.pathname}; use POST.`);
+        if (url.pathname === `${UPLOAD_PATH_PREFIX}upload`) await upload(request, response, url.searchParams);
+        else if (url.pathname === `${UPLOAD_PATH_PREFIX}preview`) await preview(request, response);
+        else throw new UploadError('NOT_FOUND', `No endpoint at ${url.pathname}; expected ${UPLOAD_PATH_PREFIX}upload or ${UPLOAD_PATH_PREFIX}preview.`);
+      } catch (error) {
+        if (error instanceof UploadError) {
+          sendJson(response, error.status, { error: { code: error.code, message: error.message } }, request);
+          return;
+        }
+        if (request.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+          logger.info({ url: url.pathname }, 'dataset upload cancelled by the client; nothing stored');
+          return;
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Failure bound for a hung shutdown, not a speed target. */
+const EXIT_BOUND_MS = 15_000;
+
+let dataDir: string | undefined;
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(description: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (child?.exitCode !== null) throw new Error(`npm start exited while waiting for ${description}.`);
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}.`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function runningInstances(): Promise<number> {
+  const state = JSON.parse(await readFile(path.join(dataDir!, 'postgres.json'), 'utf8')) as { port: number; password: string };
+  const client = new pg.Client({ host: '127.0.0.1', port: state.port, user: 'postgres', password: state.password, database: 'robustlab' });
+  await client.connect();
+  try {
+    const result = await client.query<{ count: string }>("SELECT count(*) AS count FROM instances WHERE status = 'running'");
+    return Number(result.rows[0].count);
+  } catch {
+    return 0; // The tables do not exist until the migrations ran.
+  } finally {
+    await client.end();
+  }
+}
+
+describe('npm start', () => {
+  test('Ctrl-C during training exits cleanly', { timeout: 600_000 }, async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'robustlab-start-signal-'));
+    // When running as root, Postgres runs as the `postgres` user, which must reach the folder.
+    await chmod(dataDir, 0o755);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      WORKER_CONCURRENCY: '1',
+      ROBUSTLAB_DATA_DIR: dataDir,
+      ROBUSTLAB_DEMO: '1',
+      LOG_LEVEL: 'info',
+    };
+    delete env.DATABASE_URL;
+    delete env.ROBUSTLAB_LOG_FORMAT;
+
+    // `npm start` runs this tsx command. Its own process group, like a terminal's foreground job;
+    // npm itself is left out because it exits on SIGINT without waiting for its child.
+    child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/start.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = new Promise<number | string>((resolve) => child!.once('exit', (code, signal) => resolve(code ?? `signal ${signal}`)));
+
+    // The first start may run `next build`, which takes minutes.
+    await waitFor('the start-up line', () => output.includes('Robustlab is running at'), 480_000);
+    await waitFor('a running training of the demo experiment', async () => existsSync(path.join(dataDir!, 'postgres.json')) && (await runningInstances()) > 0, 90_000);
+
+    process.kill(-child.pid!, 'SIGINT');
+    const timeout = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), EXIT_BOUND_MS).unref());
+    const code = await Promise.race([exited, timeout]);
+
+    const logText = await readFile(path.join(dataDir, 'logs', 'robustlab.log'), 'utf8').catch(() => '');
+    expect(code, `${output}\n--- log file ---\n${logText.slice(-5000)}`).toBe(0);
+    expect(output).not.toContain('"level":50');
+    expect(output).not.toMatch(/^ERROR /m);
+    const logFile = await readFile(path.join(dataDir, 'logs', 'robustlab.log'), 'utf8');
+    expect(logFile).not.toContain('"level":50');
+    expect(logFile).toContain('embedded Postgres stopped');
+
+    // The console is for people: start-up lines and the demo password, no JSON info lines of the workers.
+    expect(output).toContain('Demo sign-in: demo@robustlab.local / ');
+    expect(output).not.toContain('"level":30');
+    expect(output).not.toContain('0 of 0 planned trainings');
+    expect(logFile).toContain('"msg":"job started"');
+    expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  });
+});

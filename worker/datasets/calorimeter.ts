@@ -1,0 +1,152 @@
+/**
+ * The built-in calorimeter datasets: 64,000 synthetic 15x15 clusters per
+ * energy spectrum, split into a 51,200-cluster training pool and a
+ * 12,800-cluster test set. Dataset A has a flat spectrum, dataset B a steeply
+ * falling one. Each spectrum gives two datasets with the same inputs: energy
+ * regression (target E in GeV) and position regression (target x in cm).
+ *
+ * Version 1 is frozen by its seeds and the constants of calorimeter-physics.ts;
+ * the checksums below record the result. Changing either means a new version.
+ */
+import { energyWeightedCentre, relativeRmse, rmse, sumOfDeposits } from './calorimeter-baselines';
+import { CLUSTER_CELLS, CLUSTER_SIDE, generateClusters, NOISE_PER_CELL_GEV, type Clusters, type Spectrum } from './calorimeter-physics';
+import { computeSplitChecksum } from './checksum';
+import { scaleLogMax } from './scaling';
+import type { Dataset, DatasetMetadata, FeatureScaling } from './types';
+
+export type CalorimeterVariant = 'a' | 'b';
+export type CalorimeterTarget = 'energy' | 'position';
+
+const VERSION = 1;
+const CLUSTER_COUNT = 64_000;
+const TEST_COUNT = 12_800;
+
+/** Spectra and generator seeds of version 1. */
+const VARIANTS: Record<CalorimeterVariant, { spectrum: Spectrum; seed: number; label: string }> = {
+  a: { spectrum: { kind: 'flat', minGeV: 1, maxGeV: 100 }, seed: 20250521, label: 'dataset A: flat spectrum, 1-100 GeV' },
+  b: {
+    spectrum: { kind: 'power-law', minGeV: 1, maxGeV: 100, exponent: 2 },
+    seed: 20250522,
+    label: 'dataset B: falling spectrum dN/dE ~ E^-2, 1-100 GeV',
+  },
+};
+
+/** Checksums of version 1, recorded with Node 20 (V8). */
+const CHECKSUMS: Record<string, string> = {
+  'calorimeter-energy-a': '35484b7d901d077f0aeb0cb425941708bd6098218b81457278f63853aee6964c',
+  'calorimeter-energy-b': 'e625d9f9516458d37116219e767f63395ae9035663c7da20077e645ae0704c13',
+  'calorimeter-position-a': '6757e57d7fcfb77380e77985ea29bfda7323eed1d6f9550a5296c7100f9f6f55',
+  'calorimeter-position-b': '8d2a27b287157ecfa0af706d71498e94ad0dfdaf67c0974e48663e5be2459d7c',
+};
+
+function describeDataset(target: CalorimeterTarget, variant: CalorimeterVariant): string {
+  const task =
+    target === 'energy'
+      ? 'Target: the photon energy E in GeV. Metric: RMSE(E)/E. Baseline: the sum of deposits.'
+      : 'Target: the impact point x in cm from the centre of the central cell. Metric: RMSE(x). Baseline: the energy-weighted centre.';
+  return (
+    `Synthetic 15x15 electromagnetic-calorimeter clusters of single photons (${VARIANTS[variant].label}), ` +
+    `log-scaled cell energies. ${task} 51,200 clusters in the training pool, 12,800 in the test set.`
+  );
+}
+
+/** Returns the key of a calorimeter dataset, for example 'calorimeter-energy-a'. */
+export function calorimeterKey(target: CalorimeterTarget, variant: CalorimeterVariant): string {
+  return `calorimeter-${target}-${variant}`;
+}
+
+/** Metadata of the four calorimeter datasets, known without generating them. */
+export const CALORIMETER_METADATA: DatasetMetadata[] = (['energy', 'position'] as const).flatMap((target) =>
+  (['a', 'b'] as const).map((variant) => ({
+    key: calorimeterKey(target, variant),
+    version: VERSION,
+    name: `Calorimeter ${target} ${variant.toUpperCase()}`,
+    description: describeDataset(target, variant),
+    task: 'regression' as const,
+    inputShape: [CLUSTER_SIDE, CLUSTER_SIDE, 1],
+    classes: 1,
+    trainCount: CLUSTER_COUNT - TEST_COUNT,
+    testCount: TEST_COUNT,
+    checksum: CHECKSUMS[calorimeterKey(target, variant)],
+  })),
+);
+
+interface GeneratedVariant {
+  trainX: Float32Array;
+  testX: Float32Array;
+  scaling: FeatureScaling;
+  pool: { energy: Float32Array; x: Float32Array };
+  test: { energy: Float32Array; x: Float32Array };
+  energySums: Float32Array;
+  centresX: Float32Array;
+}
+
+function slice(clusters: Clusters, start: number, end: number): Clusters {
+  return {
+    count: end - start,
+    cells: clusters.cells.slice(start * CLUSTER_CELLS, end * CLUSTER_CELLS),
+    energy: clusters.energy.slice(start, end),
+    x: clusters.x.slice(start, end),
+    y: clusters.y.slice(start, end),
+  };
+}
+
+function generateVariant(variant: CalorimeterVariant): GeneratedVariant {
+  const { spectrum, seed } = VARIANTS[variant];
+  const all = generateClusters({ count: CLUSTER_COUNT, spectrum, seed });
+  // Clusters are independent draws, so the last ones form a random test set.
+  const pool = slice(all, 0, CLUSTER_COUNT - TEST_COUNT);
+  const test = slice(all, CLUSTER_COUNT - TEST_COUNT, CLUSTER_COUNT);
+
+  // Baselines read the raw energies, so they run before scaling overwrites the cells.
+  const energySums = sumOfDeposits(test);
+  const centresX = energyWeightedCentre(test, 'x');
+  const scaling = scaleLogMax({ pool: pool.cells, test: test.cells, sampleSize: CLUSTER_CELLS, reference: NOISE_PER_CELL_GEV });
+  return {
+    trainX: pool.cells,
+    testX: test.cells,
+    scaling,
+    pool: { energy: pool.energy, x: pool.x },
+    test: { energy: test.energy, x: test.x },
+    energySums,
+    centresX,
+  };
+}
+
+const generated = new Map<CalorimeterVariant, GeneratedVariant>();
+
+/** Generates the clusters of a variant once per process; energy and position datasets share them. */
+function loadVariant(variant: CalorimeterVariant): GeneratedVariant {
+  let result = generated.get(variant);
+  if (result === undefined) {
+    result = generateVariant(variant);
+    generated.set(variant, result);
+  }
+  return result;
+}
+
+/** Builds one calorimeter dataset, with its baseline evaluated on the test set. */
+export function buildCalorimeterDataset(target: CalorimeterTarget, variant: CalorimeterVariant): Dataset {
+  const data = loadVariant(variant);
+  const trainY = target === 'energy' ? data.pool.energy : data.pool.x;
+  const testY = target === 'energy' ? data.test.energy : data.test.x;
+  const split = { trainX: data.trainX, trainY, testX: data.testX, testY };
+
+  const baseline =
+    target === 'energy'
+      ? { name: 'Sum of deposits', predictions: data.energySums, metric: { name: 'RMSE(E)/E', value: relativeRmse(data.energySums, testY), unit: '' } }
+      : { name: 'Energy-weighted centre', predictions: data.centresX, metric: { name: 'RMSE(x)', value: rmse(data.centresX, testY), unit: 'cm' } };
+
+  return {
+    key: calorimeterKey(target, variant),
+    version: VERSION,
+    task: 'regression',
+    inputShape: [CLUSTER_SIDE, CLUSTER_SIDE, 1],
+    classes: 1,
+    ...split,
+    checksum: computeSplitChecksum(split),
+    target: target === 'energy' ? { name: 'E', unit: 'GeV' } : { name: 'x', unit: 'cm' },
+    scaling: data.scaling,
+    baselines: [baseline],
+  };
+}
