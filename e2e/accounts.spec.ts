@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { expect, signIn, test } from './fixtures.ts';
 import { E2E_STUDY } from './stack-constants.ts';
 
@@ -41,4 +42,24 @@ test('sign up, then get invited to a study', async ({ page, browser }) => {
   await inviteePage.reload();
   await expect(inviteePage.getByRole('link', { name: E2E_STUDY.name })).toBeVisible();
   await inviteeContext.close();
+});
+
+test('create study from study list', async ({ page }) => {
+  const name = `E2E created study ${randomBytes(3).toString('hex')}`;
+  await signIn(page);
+  await expect(page.getByRole('heading', { name: 'Studies' })).toBeVisible();
+
+  const form = page.getByRole('form', { name: 'New study' });
+  await expect(form.getByRole('button', { name: 'Create study' })).toBeDisabled();
+  await form.getByLabel('Study name').fill(name);
+  await form.getByLabel('Description').fill('Created through the study list form.');
+  await form.getByRole('button', { name: 'Create study' }).click();
+
+  await expect(page).toHaveURL(/\/studies\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+  await expect(page.getByText('Created through the study list form.')).toBeVisible();
+
+  await page.goto('/');
+  const row = page.getByRole('row', { name: new RegExp(name) });
+  await expect(row).toContainText('Owner');
 });

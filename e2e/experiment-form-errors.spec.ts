@@ -48,3 +48,46 @@ test('non-numeric list input blocks submit', async ({ page }) => {
   await firstArchitecture.getByLabel('Conv layers').fill('8:3');
   await expect(page.getByRole('button', { name: 'Create experiment' })).toBeEnabled();
 });
+
+test('tabular dataset adjusts form defaults', async ({ page }) => {
+  const rows = ['width,height,kind'];
+  for (let i = 0; i < 40; i++) rows.push(`${i / 40},${(i * 7) % 5},${i % 2 === 0 ? 'small' : 'large'}`);
+  await signIn(page);
+  await page.getByRole('link', { name: E2E_STUDY.name }).click();
+  await page.getByRole('link', { name: 'Upload dataset' }).click();
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'boxes.csv', mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\n')}\n`) });
+  await page.getByLabel('Target column').selectOption('kind');
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page).toHaveURL(/\/datasets\/[0-9a-f-]{36}$/);
+  const key = (await page.getByText(/^Key upload-/).textContent())!.split(' ')[1];
+
+  await page.goto('/');
+  await openNewExperimentForm(page);
+  const form = page.getByRole('form', { name: 'New experiment' });
+  const firstConv = form.getByRole('group', { name: 'Architecture 1' }).getByLabel('Conv layers');
+  const secondConv = form.getByRole('group', { name: 'Architecture 2' }).getByLabel('Conv layers');
+  await expect(secondConv).toHaveValue('4:3');
+  await form.getByLabel('Name').fill('Tabular defaults');
+  await form.getByLabel('Dataset').selectOption(key);
+
+  await expect(firstConv).toHaveValue('');
+  await expect(secondConv).toHaveValue('');
+  const trainSize = form.getByLabel('Train size');
+  const pool = Number(/pool of ([\d,]+)/.exec((await form.getByText(/from a pool of/).textContent())!)![1].replaceAll(',', ''));
+  expect(pool).toBeLessThan(2000);
+  await expect(trainSize).toHaveValue(String(pool));
+  const create = page.getByRole('button', { name: 'Create experiment' });
+  await expect(create).toBeEnabled();
+
+  await firstConv.fill('4:3');
+  await expect(page.getByRole('complementary', { name: 'Model space' }).getByText(/is tabular/)).toBeVisible();
+  await expect(create).toBeDisabled();
+  await firstConv.fill('');
+  await expect(create).toBeEnabled();
+
+  // A train size the user typed stays when the dataset changes back.
+  await trainSize.fill('25');
+  await form.getByLabel('Dataset').selectOption('mnist');
+  await expect(secondConv).toHaveValue('4:3');
+  await expect(trainSize).toHaveValue('25');
+});

@@ -15,6 +15,11 @@ const WARN_LEVEL = 40;
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
+/** Prints a human-readable line of `npm start` (start-up, demo progress, shutdown) to stdout, apart from the JSON logs. */
+export function printConsoleLine(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 /** Loggers of `npm start`. */
 export interface StartLogging {
   logger: Logger;

@@ -17,9 +17,19 @@ export class Shutdown {
 
   private readonly steps: Array<{ name: string; stop: () => unknown }> = [];
   private running: Promise<void> | undefined;
+  private stoppingLine = 'Stopping…';
 
-  constructor(private readonly logger: Logger) {
+  /** `print` receives the console lines at the start and end of the shutdown. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly print: (line: string) => void = () => {},
+  ) {
     Shutdown.current = this;
+  }
+
+  /** Replaces the console line printed when the shutdown starts, for example to name how long it may wait. */
+  setStoppingLine(line: string): void {
+    this.stoppingLine = line;
   }
 
   /** Registers a component to stop; the last one added stops first. */
@@ -53,6 +63,7 @@ export class Shutdown {
   }
 
   private async stopAll(exitCode: number): Promise<void> {
+    this.print(this.stoppingLine);
     for (const step of [...this.steps].reverse()) {
       const startedAt = Date.now();
       try {
@@ -63,6 +74,7 @@ export class Shutdown {
       }
     }
     this.logger.info({ exitCode }, 'shutdown complete');
+    this.print('Stopped.');
   }
 }
 

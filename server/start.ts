@@ -8,7 +8,7 @@ process.env.CHECKPOINT_DISABLE = '1';
 
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { createStartLogging } from './console-log.ts';
+import { createStartLogging, printConsoleLine as print } from './console-log.ts';
 import { ensureBuiltinDatasets } from './datasets.ts';
 import { createPrisma } from './db.ts';
 import { DEMO_EMAIL } from './demo-config.ts';
@@ -22,11 +22,6 @@ import { printExperimentProgress } from './progress-printer.ts';
 import { Shutdown } from './shutdown.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** Human-readable lines for the console, kept apart from the JSON logs. */
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
 function parseArgs(argv: string[]): { web: boolean } {
   const unknown = argv.filter((arg) => arg !== '--web');
@@ -60,7 +55,7 @@ async function main(): Promise<void> {
   const logging = createStartLogging({ env, dataDir: resolveDataDir(PROJECT_ROOT, env.ROBUSTLAB_DATA_DIR), service: web ? 'robustlab-web' : 'robustlab' });
   const { logger } = logging;
   if (logging.logFile) print(`Logs: ${logging.logFile} (warnings and errors also appear here; ROBUSTLAB_LOG_FORMAT=json prints all logs as JSON)`);
-  const shutdown = new Shutdown(logger);
+  const shutdown = new Shutdown(logger, print);
   shutdown.handleSignals();
 
   const databaseUrl = await connectDatabase(env, logger, shutdown);
@@ -90,9 +85,10 @@ async function main(): Promise<void> {
   shutdown.add('HTTP server', () => closeServer(server));
 
   if (!web && env.WORKER_CONCURRENCY > 0) {
-    const { startWorkerPool } = await import('../worker/pool.ts');
+    const { startWorkerPool, TRAINING_STOP_GRACE_MS } = await import('../worker/pool.ts');
     const pool = await startWorkerPool({ databaseUrl, concurrency: env.WORKER_CONCURRENCY, logger, onLogLine: logging.writeWorkerLine });
     shutdown.add('worker pool', () => pool.stop());
+    shutdown.setStoppingLine(`Stopping: waiting up to ${TRAINING_STOP_GRACE_MS / 1000} s for running trainings…`);
   }
 
   const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, test } from 'vitest';
+import { TRAINING_STOP_GRACE_MS } from '../worker/pool.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -101,6 +102,12 @@ describe('npm start', () => {
     expect(output).not.toContain('"level":30');
     expect(output).not.toContain('0 of 0 planned trainings');
     expect(logFile).toContain('"msg":"job started"');
+
+    // Ctrl-C prints at once that the stop may take a while, and prints a line when it is done.
+    const stoppingLine = `Stopping: waiting up to ${TRAINING_STOP_GRACE_MS / 1000} s for running trainings…`;
+    expect(output).toContain(`${stoppingLine}\n`);
+    expect(output).toContain('Stopped.\n');
+    expect(output.indexOf(stoppingLine)).toBeLessThan(output.lastIndexOf('Stopped.'));
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   });
 });

@@ -15,6 +15,8 @@ const FIRST_RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A process that ran this long before it crashed restarts after the first delay again. */
 const STABLE_RUN_MS = 60_000;
+/** How long a stopping worker process lets a running training continue before it aborts it, in ms. */
+export const TRAINING_STOP_GRACE_MS = 10_000;
 /** How long `stop()` waits for a process to exit after SIGTERM before it sends SIGKILL. */
 const STOP_TIMEOUT_MS = 30_000;
 

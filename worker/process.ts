@@ -12,6 +12,7 @@ import { createPrisma, type Db } from '../server/db.ts';
 import { parseEnv } from '../server/env.ts';
 import { initBackend, type BackendName } from './engine/backend.ts';
 import { runLoggedJob } from './job-log.ts';
+import { TRAINING_STOP_GRACE_MS } from './pool.ts';
 import { createQueue, parseScheduleJob, QUEUE_TRAIN_DEAD } from './queue.ts';
 import { runScheduleJob } from './scheduler.ts';
 import { runDeadTrainJob, runTrainJob } from './train-job.ts';
@@ -66,7 +67,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   logger.info({ backend, queues: [QUEUE_TRAIN, QUEUE_SCHEDULE, QUEUE_TRAIN_DEAD] }, 'worker started');
 
   let stopping: Promise<void> | undefined;
-  const stop = (graceMs = 10_000): Promise<void> => {
+  const stop = (graceMs = TRAINING_STOP_GRACE_MS): Promise<void> => {
     stopping ??= (async () => {
       logger.info({ graceMs }, 'worker stopping');
       const abortTimer = setTimeout(() => {

@@ -12,20 +12,28 @@ export interface RequestAuth {
   sessionToken: string | null;
   /** Scope of the API token; null for sessions, which may do everything the user's roles allow. */
   tokenScope: ApiTokenScope | null;
+  /** True when the request sent an `rlt_` API token that is unknown or revoked. */
+  invalidApiToken: boolean;
 }
+
+/** Message of the UNAUTHENTICATED error for an unknown or revoked API token. */
+export const INVALID_API_TOKEN_MESSAGE = 'Invalid API token: it is unknown or revoked. Create a new one under Settings → API tokens.';
 
 /**
  * Resolves the user of a request from `Authorization: Bearer` (an `rlt_` API
  * token or a session token) or the session cookie. An unknown, expired or
- * revoked token makes the request anonymous.
+ * revoked token makes the request anonymous. An unknown or revoked API token
+ * also sets `invalidApiToken`, so that endpoints can reject it with
+ * INVALID_API_TOKEN_MESSAGE.
  */
 export async function authenticateRequest(db: DbOrTx, headers: IncomingMessage['headers']): Promise<RequestAuth> {
   const token = readSessionToken(headers);
-  if (!token) return { user: null, sessionToken: null, tokenScope: null };
+  if (!token) return { user: null, sessionToken: null, tokenScope: null, invalidApiToken: false };
 
   if (isApiToken(token)) {
     const found = await findApiTokenUser({ db, token });
-    return { user: found?.user ?? null, sessionToken: null, tokenScope: found?.scope ?? null };
+    if (found === null) return { user: null, sessionToken: null, tokenScope: null, invalidApiToken: true };
+    return { user: found.user, sessionToken: null, tokenScope: found.scope, invalidApiToken: false };
   }
-  return { user: await findSessionUser({ db, token }), sessionToken: token, tokenScope: null };
+  return { user: await findSessionUser({ db, token }), sessionToken: token, tokenScope: null, invalidApiToken: false };
 }

@@ -4,6 +4,7 @@ import type { ApiTokenScope, Dataset, Experiment, Model, StudyRole } from '../..
 import type { SessionUser } from '../auth/session.ts';
 import type { Db } from '../db.ts';
 import { countInstances, countModels, loadFinishedTestLosses, loadModelTestLosses, type InstanceCounts, type LossesByModel, type ModelCounts } from '../data/experiments.ts';
+import { loadModelStepValues, type ModelStepValue } from '../data/steps.ts';
 import { loadStudiesOfMember } from '../data/studies.ts';
 import type { ProgressHub } from './progress-hub.ts';
 import { BatchLoader } from './loader.ts';
@@ -22,6 +23,7 @@ export interface Loaders {
   modelTestLosses: BatchLoader<string, number[]>;
   instanceCounts: BatchLoader<string, InstanceCounts | null>;
   modelCounts: BatchLoader<string, ModelCounts | null>;
+  modelStepValues: BatchLoader<string, ModelStepValue[]>;
 }
 
 /** Everything a resolver needs, built once per HTTP request or websocket operation. */
@@ -61,5 +63,6 @@ export function createLoaders(db: Db, user: SessionUser | null): Loaders {
     modelTestLosses: new BatchLoader((modelIds) => loadModelTestLosses({ db, modelIds }), []),
     instanceCounts: new BatchLoader((experimentIds) => countInstances({ db, experimentIds }), null),
     modelCounts: new BatchLoader((experimentIds) => countModels({ db, experimentIds }), null),
+    modelStepValues: new BatchLoader((modelIds) => loadModelStepValues({ db, modelIds }), []),
   };
 }

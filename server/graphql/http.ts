@@ -6,7 +6,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { isSecureRequest } from '../auth/cookie.ts';
-import { authenticateRequest } from '../auth/request-auth.ts';
+import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import type { Db } from '../db.ts';
 import { loadProgress } from '../experiments/progress.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
@@ -154,6 +154,13 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
       return;
     }
 
+    // A script with a revoked token gets an error that names the token, rather than anonymous results or "Not signed in".
+    const { user, sessionToken, tokenScope, invalidApiToken } = await authenticateRequest(db, request.headers);
+    if (invalidApiToken) {
+      sendRequestError(response, 401, 'UNAUTHENTICATED', INVALID_API_TOKEN_MESSAGE);
+      return;
+    }
+
     const cookies: string[] = [];
     const url = new URL(request.url ?? '/', 'http://localhost');
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -164,7 +171,6 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
         body: parsedBody,
       },
       context: async () => {
-        const { user, sessionToken, tokenScope } = await authenticateRequest(db, request.headers);
         return {
           ...baseContext,
           requestId,

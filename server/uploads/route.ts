@@ -8,13 +8,13 @@
  *     → 201 { dataset: { id }, existing: false } or 200 { …, existing: true }
  *     → 4xx { error: { code, message } }
  *
- * Both need a signed-in user (session cookie or bearer session token); an
- * upload needs owner or editor in the study. Parameters: parameters.ts.
+ * Both authenticate like /graphql: session cookie, bearer session token or
+ * `rlt_` API token. An upload needs owner or editor in the study and, with an
+ * API token, the READ_WRITE scope. Parameters: parameters.ts.
  */
 import type http from 'node:http';
 import type { Logger } from 'pino';
-import { readSessionToken } from '../auth/cookie.ts';
-import { findSessionUser } from '../auth/session.ts';
+import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import { findRole } from '../data/access.ts';
 import type { Db } from '../db.ts';
 import { sniffCsv } from './csv-sniff.ts';
@@ -63,14 +63,15 @@ export function createUploadHandler({ db, logger, limits }: { db: Db; logger: Lo
   const activeLimits = limits ?? uploadLimits();
 
   async function authenticate(request: http.IncomingMessage) {
-    const token = readSessionToken(request.headers);
-    const user = token === null ? null : await findSessionUser({ db, token });
-    if (user === null) throw new UploadError('UNAUTHENTICATED', 'Not signed in: sign in first.');
-    return user;
+    const auth = await authenticateRequest(db, request.headers);
+    if (auth.invalidApiToken) throw new UploadError('UNAUTHENTICATED', INVALID_API_TOKEN_MESSAGE);
+    if (auth.user === null) throw new UploadError('UNAUTHENTICATED', 'Not signed in: sign in first, or send an API token in an Authorization: Bearer header.');
+    return { user: auth.user, tokenScope: auth.tokenScope };
   }
 
   async function upload(request: http.IncomingMessage, response: http.ServerResponse, query: URLSearchParams) {
-    const user = await authenticate(request);
+    const { user, tokenScope } = await authenticate(request);
+    if (tokenScope === 'read') throw new UploadError('FORBIDDEN', 'Uploading a dataset needs an API token with scope READ_WRITE; this token has scope READ.');
     const parameters = parseUploadParameters(query);
     const role = await findRole({ db, studyId: parameters.studyId, userId: user.id });
     if (role === null) throw new UploadError('NOT_FOUND', `Study ${parameters.studyId} not found.`);

@@ -100,13 +100,29 @@ describe('API tokens', () => {
     expect(allowed.data?.createStudy.role).toBe('OWNER');
   });
 
-  test('revoked token is anonymous', async () => {
+  test('revoked token is rejected as invalid', async () => {
     const user = await addUser(harness.db, 'token-revoke');
     const { secret, token } = (await post(harness, CREATE_TOKEN, { scope: 'READ' }, { token: user.token })).data!.createApiToken;
     const revoked = await post(harness, 'mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: token.id }, { token: user.token });
     expect(revoked.data?.revokeApiToken.revokedAt).toMatch(/Z$/);
 
     const me = await post(harness, '{ me { id } }', {}, { token: secret });
+    expect(me.status).toBe(401);
+    expect(me.data).toBeNull();
+    expect(errorCode(me)).toBe('UNAUTHENTICATED');
+    expect(me.errors![0].message).toMatch(/^Invalid API token: it is unknown or revoked/);
+  });
+
+  test('unknown token is rejected as invalid', async () => {
+    const result = await post(harness, '{ studies { id } }', {}, { token: 'rlt_doesnotexist' });
+    expect(result.status).toBe(401);
+    expect(errorCode(result)).toBe('UNAUTHENTICATED');
+    expect(result.errors![0].message).toMatch(/^Invalid API token: it is unknown or revoked/);
+  });
+
+  test('expired session stays anonymous', async () => {
+    const me = await post(harness, '{ me { id } }', {}, { token: 'no-such-session-token' });
+    expect(me.status).toBe(200);
     expect(me.data?.me).toBeNull();
   });
 

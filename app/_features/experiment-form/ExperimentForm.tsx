@@ -4,6 +4,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { graphqlRequest } from '../../_components/graphql-client.ts';
 import { TextField } from './fields.tsx';
+import { datasetSwitchPatch, defaultArchitectures, defaultTrainSize } from './dataset-defaults.ts';
 import { buildConfig, initialFormState, type FormState } from './form-state.ts';
 import { ModelSpacePreview } from './ModelSpacePreview.tsx';
 import { PolicyFields } from './PolicyFields.tsx';
@@ -18,23 +19,41 @@ const CREATE_EXPERIMENT_MUTATION = /* GraphQL */ `
 /** Form that creates an experiment in a study and opens its page. */
 export function ExperimentForm({ studyId, datasets }: { studyId: string; datasets: DatasetOption[] }) {
   const router = useRouter();
-  const [state, setState] = useState<FormState>(() => ({
-    ...initialFormState(),
+  const [state, setState] = useState<FormState>(() => {
     // MNIST first: the default architectures are image models sized for it.
-    dataset: datasets.find((dataset) => dataset.key === 'mnist')?.key ?? datasets[0]?.key ?? 'mnist',
-  }));
+    const initial = datasets.find((dataset) => dataset.key === 'mnist') ?? datasets[0];
+    return {
+      ...initialFormState(),
+      dataset: initial?.key ?? 'mnist',
+      architectures: defaultArchitectures(initial),
+      trainSize: defaultTrainSize(initial),
+    };
+  });
   const [serverError, setServerError] = useState<string | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const { config, errors } = useMemo(() => buildConfig(state), [state]);
   const hasErrors = Object.keys(errors).length > 0;
+  const blocked = hasErrors || previewError !== null;
+
+  function findDataset(key: string) {
+    // The datasets query sorts each key's versions newest first, so this finds the version the server uses.
+    return datasets.find((dataset) => dataset.key === key);
+  }
 
   function update(patch: Partial<FormState>) {
-    setState((previous) => ({ ...previous, ...patch }));
+    setState((previous) => {
+      const next = patch.dataset;
+      if (next === undefined || next === previous.dataset) return { ...previous, ...patch };
+
+      const defaults = datasetSwitchPatch(previous, findDataset(previous.dataset), findDataset(next));
+      return { ...previous, ...defaults, ...patch };
+    });
   }
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (hasErrors) return;
+    if (blocked) return;
 
     setPending(true);
     setServerError(null);
@@ -59,13 +78,14 @@ export function ExperimentForm({ studyId, datasets }: { studyId: string; dataset
           </div>
         )}
         <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={pending || hasErrors}>
+          <button type="submit" className="button button-primary" disabled={pending || blocked}>
             {pending ? 'Creating…' : 'Create experiment'}
           </button>
           {hasErrors && <span className="muted small">Fix the highlighted fields first.</span>}
+          {!hasErrors && previewError && <span className="muted small">Fix the error shown in the model space panel first.</span>}
         </div>
       </form>
-      <ModelSpacePreview dataset={state.dataset} config={hasErrors ? null : config} />
+      <ModelSpacePreview dataset={state.dataset} config={hasErrors ? null : config} onErrorChange={setPreviewError} />
     </div>
   );
 }

@@ -22,9 +22,18 @@ const PREVIEW_DEBOUNCE_MS = 300;
 /**
  * Live summary of the model space: model count, models over the parameter
  * budget and the trainings of an exhaustive search. `config` is null while the
- * form has client-side errors.
+ * form has client-side errors. `onErrorChange` receives the server's error
+ * for the latest previewed config, or null once a preview succeeds.
  */
-export function ModelSpacePreview({ dataset, config }: { dataset: string; config: Record<string, unknown> | null }) {
+export function ModelSpacePreview({
+  dataset,
+  config,
+  onErrorChange,
+}: {
+  dataset: string;
+  config: Record<string, unknown> | null;
+  onErrorChange?: (error: string | null) => void;
+}) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const configKey = config ? JSON.stringify(config) : null;
@@ -39,9 +48,12 @@ export function ModelSpacePreview({ dataset, config }: { dataset: string; config
           if (cancelled) return;
           setPreview(data.previewModelSpace);
           setError(null);
+          onErrorChange?.(null);
         })
         .catch((caught: Error) => {
-          if (!cancelled) setError(caught.message);
+          if (cancelled) return;
+          setError(caught.message);
+          onErrorChange?.(caught.message);
         });
     }, PREVIEW_DEBOUNCE_MS);
 
@@ -49,7 +61,7 @@ export function ModelSpacePreview({ dataset, config }: { dataset: string; config
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [dataset, configKey]);
+  }, [dataset, configKey, onErrorChange]);
 
   return (
     <aside className="preview card" aria-labelledby="preview-title" aria-live="polite">

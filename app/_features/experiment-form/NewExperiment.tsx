@@ -9,7 +9,7 @@ import type { DatasetOption } from './SpaceFields.tsx';
 const NEW_EXPERIMENT_QUERY = /* GraphQL */ `
   query NewExperiment($studyId: ID!) {
     study(id: $studyId) { id name role }
-    datasets { key name version task trainCount }
+    datasets { key name version task trainCount inputShape }
   }
 `;
 

@@ -4,7 +4,7 @@ import { ArchitectureEditor } from './ArchitectureEditor.tsx';
 import { CheckboxGroup, TextField } from './fields.tsx';
 import { ACTIVATIONS, INITIALIZERS, OPTIMIZERS, type FormErrors, type FormState } from './form-state.ts';
 
-export type DatasetOption = { key: string; name: string; version: number; trainCount: number; task: string };
+export type DatasetOption = { key: string; name: string; version: number; trainCount: number; task: string; inputShape: number[] };
 
 type SpaceFieldsProps = {
   state: FormState;

@@ -35,7 +35,7 @@ export function ExperimentHeader({ experiment, status, onChanged }: { experiment
     }
   }
 
-  const saving = experiment.savingFactor == null ? null : `${experiment.savingFactor.toFixed(1)}× fewer`;
+  const saving = describeSaving(experiment.savingFactor, experiment.modelCount);
   const figures: [string, string][] = [
     ['Dataset', `${experiment.dataset.name} v${experiment.dataset.version}`],
     ['Statistic', statisticLabel(experiment.statistic)],
@@ -80,4 +80,11 @@ export function ExperimentHeader({ experiment, status, onChanged }: { experiment
       </dl>
     </header>
   );
+}
+
+/** Formats the saving against exhaustive search; null until the experiment finishes. */
+function describeSaving(savingFactor: number | null | undefined, modelCount: number): string | null {
+  if (savingFactor == null) return null;
+  if (modelCount === 1) return 'none (single model)';
+  return `${savingFactor.toFixed(1)}× fewer trainings`;
 }

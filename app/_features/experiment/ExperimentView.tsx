@@ -7,9 +7,10 @@ import { ErrorMessage, Loading } from '../../_components/PageState.tsx';
 import { EliminationPathChart } from '../charts/EliminationPathChart.tsx';
 import { LossDistributionChart } from '../charts/LossDistributionChart.tsx';
 import { ExperimentCollaboration } from '../collaboration/ExperimentCollaboration.tsx';
-import { EXPERIMENT_QUERY, isLive, sortModels, valueOf, type ExperimentData } from './experiment-query.ts';
+import { EXPERIMENT_QUERY, isLive, sortModels, toExperimentData, valueOf, MODEL_PAGE_SIZE, type ExperimentResult } from './experiment-query.ts';
 import { ExperimentHeader } from './ExperimentHeader.tsx';
 import { LossCurvesSection } from './LossCurvesSection.tsx';
+import { ModelPager } from './ModelPager.tsx';
 import { ModelsTable } from './ModelsTable.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 import { SelectedModelCard } from './SelectedModelCard.tsx';
@@ -18,16 +19,26 @@ import { useExperimentProgress } from './use-experiment-progress.ts';
 
 /** Renders the experiment page: header, live progress, selected model, models table and charts. */
 export function ExperimentView({ experimentId }: { experimentId: string }) {
-  const { data, error, loading, refetch } = useGraphQLQuery<{ experiment: ExperimentData | null }>(EXPERIMENT_QUERY, { id: experimentId });
-  const experiment = data?.experiment ?? null;
-  const { progress: liveProgress, connectionError } = useExperimentProgress(experimentId, experiment?.status, refetch);
   const [tableStatistic, setTableStatistic] = useState<string | null>(null);
+  // Cursors of the pages before the one shown, so that "Previous" can go back.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const variables = { id: experimentId, statistic: tableStatistic, after: cursors[cursors.length - 1] };
+  const { data, error, loading, refetch } = useGraphQLQuery<{ experiment: ExperimentResult | null }>(EXPERIMENT_QUERY, variables);
+  const experiment = useMemo(() => (data?.experiment ? toExperimentData(data.experiment) : null), [data]);
+  const { progress: liveProgress, connectionError } = useExperimentProgress(experimentId, experiment?.status, refetch);
   const [curvesModelId, setCurvesModelId] = useState<string | null>(null);
 
-  const statistic = tableStatistic ?? experiment?.statistic ?? 'MEDIAN';
-  const models = useMemo(() => (experiment ? experiment.models.edges.map((edge) => edge.node) : []), [experiment]);
+  // The table shows the statistic of the data on screen, so that the column never mixes two statistics while a new ranking loads.
+  const statistic = experiment?.tableStatistic ?? experiment?.statistic ?? 'MEDIAN';
+  const models = useMemo(() => experiment?.models.nodes ?? [], [experiment]);
   const sortedModels = useMemo(() => sortModels(models, statistic), [models, statistic]);
-  const bySelectionStatistic = useMemo(() => (experiment ? sortModels(models, experiment.statistic) : []), [models, experiment]);
+  // The selected model is ranked and drawn in the elimination path also when it is not on the page.
+  const bySelectionStatistic = useMemo(() => {
+    if (!experiment) return [];
+    const selected = experiment.selectedModel;
+    const withSelected = selected && !models.some((model) => model.id === selected.id) ? [...models, selected] : models;
+    return sortModels(withSelected, experiment.statistic);
+  }, [models, experiment]);
 
   if (error && !experiment) return <ErrorMessage error={error} what="the experiment" />;
   if (!data) return loading ? <Loading what="the experiment" /> : null;
@@ -39,7 +50,7 @@ export function ExperimentView({ experimentId }: { experimentId: string }) {
   // Without a selected model, the best model left is shown, and only when its robustness value is defined.
   const bestLeft = bySelectionStatistic.find((model) => model.status === 'ACTIVE');
   const bestLeftDefined = bestLeft && valueOf(bestLeft, experiment.statistic)?.value != null ? bestLeft : null;
-  const highlightModel = models.find((model) => model.id === selectedId) ?? bestLeftDefined;
+  const highlightModel = models.find((model) => model.id === selectedId) ?? experiment.selectedModel ?? bestLeftDefined;
   const curvesModel = models.find((model) => model.id === curvesModelId) ?? highlightModel;
 
   return (
@@ -80,12 +91,20 @@ export function ExperimentView({ experimentId }: { experimentId: string }) {
         statistic={statistic}
         selectedModelId={selectedId}
         curvesModelId={curvesModel?.id ?? null}
-        onStatisticChange={setTableStatistic}
+        onStatisticChange={(next) => {
+          setTableStatistic(next);
+          setCursors([null]);
+        }}
         onShowCurves={setCurvesModelId}
       />
-      {experiment.models.totalCount > models.length && (
-        <p className="muted small">Showing {models.length} of {experiment.models.totalCount} models.</p>
-      )}
+      <ModelPager
+        offset={(cursors.length - 1) * MODEL_PAGE_SIZE}
+        pageCount={models.length}
+        total={experiment.models.totalCount}
+        loading={loading}
+        onPrevious={cursors.length > 1 ? () => setCursors(cursors.slice(0, -1)) : null}
+        onNext={experiment.models.hasNextPage ? () => setCursors([...cursors, experiment.models.endCursor]) : null}
+      />
       <div className="chart-grid">
         <section className="card chart-card" aria-labelledby="path-title">
           <h2 id="path-title">Elimination path</h2>

@@ -16,15 +16,36 @@ export const PROGRESS_FIELDS = /* GraphQL */ `
   }
 `;
 
+/** Models per page of the models table. */
+export const MODEL_PAGE_SIZE = 100;
+
+const EXPERIMENT_MODEL_FIELDS = /* GraphQL */ `
+  fragment ExperimentModelFields on Model {
+    id
+    label
+    parameterCount
+    status
+    eliminatedAtStep
+    instanceCount
+    testLosses
+    tableValue: robustness(statistic: $statistic) { statistic value count ciLow ciHigh undefinedReason }
+    selectionValue: robustness { statistic value count ciLow ciHigh undefinedReason }
+    stepValues { step value eliminated }
+  }
+`;
+
 /**
  * Everything the page shows but the loss curves, in one request: header,
- * progress, models with all eight robustness values and test losses, and the
- * steps. The curves of the one model on display come from CURVES_QUERY, so
- * that an experiment with thousands of models does not send every epoch of
- * every instance.
+ * progress, one page of models ranked by the table's statistic, and the
+ * steps. Each model brings only its own step values and the two robustness
+ * values on display: the table's statistic and the experiment's. All eight
+ * values and every step value of a 2,000-model experiment cost several
+ * hundred milliseconds of server CPU per request. A null `$statistic` means
+ * the experiment's statistic. The curves of the one model on display
+ * come from CURVES_QUERY.
  */
 export const EXPERIMENT_QUERY = /* GraphQL */ `
-  query ExperimentPage($id: ID!) {
+  query ExperimentPage($id: ID!, $statistic: Statistic, $after: String) {
     experiment(id: $id) {
       id
       name
@@ -46,32 +67,22 @@ export const EXPERIMENT_QUERY = /* GraphQL */ `
       study { id name role }
       dataset { key name version task }
       progress { ...ProgressFields }
-      selectedModel { id }
-      models(first: 500) {
+      selectedModel { ...ExperimentModelFields }
+      models(statistic: $statistic, first: ${MODEL_PAGE_SIZE}, after: $after) {
         totalCount
-        edges {
-          node {
-            id
-            label
-            parameterCount
-            status
-            eliminatedAtStep
-            instanceCount
-            testLosses
-            robustnessValues { statistic value count ciLow ciHigh undefinedReason }
-          }
-        }
+        pageInfo { hasNextPage endCursor }
+        edges { node { ...ExperimentModelFields } }
       }
       steps {
         step
         threshold
         eliminatedCount
         survivorCount
-        models { model { id } value eliminated }
       }
     }
   }
   ${PROGRESS_FIELDS}
+  ${EXPERIMENT_MODEL_FIELDS}
 `;
 
 /** Loss curves of one model's instances, for the loss curves chart. */
@@ -130,6 +141,13 @@ export type ModelData = {
   robustnessValues: RobustnessValue[];
 };
 
+/** A model as EXPERIMENT_QUERY returns it. */
+export type ModelNode = Omit<ModelData, 'robustnessValues'> & {
+  tableValue: RobustnessValue;
+  selectionValue: RobustnessValue;
+  stepValues: { step: number; value: number | null; eliminated: boolean }[];
+};
+
 /** Result of CURVES_QUERY. */
 export type ModelCurves = {
   id: string;
@@ -145,6 +163,14 @@ export type StepData = {
   models: { model: { id: string }; value: number | null; eliminated: boolean }[];
 };
 
+/** Result of EXPERIMENT_QUERY. */
+export type ExperimentResult = Omit<ExperimentData, 'models' | 'steps' | 'selectedModel' | 'tableStatistic'> & {
+  selectedModel: ModelNode | null;
+  models: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: ModelNode }[] };
+  steps: Omit<StepData, 'models'>[];
+};
+
+/** The experiment page's data, with the values of the models on the page gathered per model and per step. */
 export type ExperimentData = {
   id: string;
   name: string;
@@ -166,10 +192,41 @@ export type ExperimentData = {
   study: { id: string; name: string; role: string };
   dataset: { key: string; name: string; version: number; task: string };
   progress: Progress;
-  selectedModel: { id: string } | null;
-  models: { totalCount: number; edges: { node: ModelData }[] };
+  /** The selected model, also when it is not on the page. */
+  selectedModel: ModelData | null;
+  models: { totalCount: number; hasNextPage: boolean; endCursor: string | null; nodes: ModelData[] };
   steps: StepData[];
+  /** Statistic the models on the page are ranked by; null when the page is empty. */
+  tableStatistic: string | null;
 };
+
+function toModelData({ tableValue, selectionValue, stepValues: _, ...model }: ModelNode): ModelData {
+  const robustnessValues = tableValue.statistic === selectionValue.statistic ? [tableValue] : [tableValue, selectionValue];
+  return { ...model, robustnessValues };
+}
+
+/**
+ * Converts the query result into the page's data: each model's robustness
+ * values as a list, and each step with the values of the models on the page
+ * and of the selected model.
+ */
+export function toExperimentData(result: ExperimentResult): ExperimentData {
+  const nodes = result.models.edges.map(({ node }) => node);
+  const valuesByStep = new Map<number, StepData['models']>(result.steps.map((step) => [step.step, []]));
+  const selected = result.selectedModel;
+  const withPath = selected && !nodes.some((node) => node.id === selected.id) ? [...nodes, selected] : nodes;
+  for (const node of withPath) {
+    for (const { step, value, eliminated } of node.stepValues) valuesByStep.get(step)?.push({ model: { id: node.id }, value, eliminated });
+  }
+
+  return {
+    ...result,
+    selectedModel: result.selectedModel ? toModelData(result.selectedModel) : null,
+    models: { totalCount: result.models.totalCount, ...result.models.pageInfo, nodes: nodes.map(toModelData) },
+    steps: result.steps.map((step) => ({ ...step, models: valuesByStep.get(step.step) ?? [] })),
+    tableStatistic: nodes[0]?.tableValue.statistic ?? null,
+  };
+}
 
 /** Returns a model's robustness value under one statistic. */
 export function valueOf(model: ModelData, statistic: string): RobustnessValue | undefined {

@@ -32,7 +32,7 @@ export function highlightTitle(status: string, final: boolean): string {
 export function highlightNote(input: { status: string; final: boolean; statistic: string; modelCount: number; stepCount: number }): string {
   const { status, final, statistic, modelCount, stepCount } = input;
   const steps = `${stepCount} selection ${stepCount === 1 ? 'step' : 'steps'}`;
-  if (final) return `Kept from ${formatCount(modelCount)} models after ${steps}.`;
+  if (final) return `Kept from ${formatCount(modelCount)} ${modelCount === 1 ? 'model' : 'models'} after ${steps}.`;
 
   const lowest = `Lowest ${statistic} among the models left`;
   if (status === 'CANCELLED') return `${lowest} when the experiment was cancelled after ${steps}; no model was selected.`;

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useGraphQLQuery } from '../../_components/use-graphql-query.ts';
 import { ErrorMessage, Loading } from '../../_components/PageState.tsx';
 import { enumLabel, formatDateTime } from '../../_components/format.ts';
+import { NewStudyForm } from './NewStudyForm.tsx';
 
 const STUDIES_QUERY = /* GraphQL */ `
   query Studies {
@@ -51,7 +52,7 @@ export function StudyList() {
       {error && <ErrorMessage error={error} what="studies" />}
       {!data && loading && <Loading what="studies" />}
       {data && data.studies.edges.length === 0 && (
-        <p className="empty">You are not a member of any study yet. Ask a study owner to add you.</p>
+        <p className="empty">You are not a member of any study yet. Create one below, or ask a study owner to add you.</p>
       )}
       {data && data.studies.edges.length > 0 && (
         <div className="table-wrap card">
@@ -81,6 +82,7 @@ export function StudyList() {
           </table>
         </div>
       )}
+      <NewStudyForm />
     </>
   );
 }

@@ -1,9 +1,11 @@
 import { Kind, type GraphQLResolveInfo } from 'graphql';
 import type { Experiment, Model, ModelStatus, SelectionStep, SelectionStepModel } from '../../../generated/prisma/client.ts';
 import type { ExperimentConfig, Statistic } from '../../../lib/config.ts';
+import type { InstanceCounts, ModelCounts } from '../../data/experiments.ts';
 import { computeProgress } from '../../experiments/progress.ts';
 import { loadSteps } from '../../data/steps.ts';
 import { rankModels } from '../../experiments/model-ranking.ts';
+import { rankModelsCached } from '../../experiments/ranking-cache.ts';
 import type { GraphQLContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { parsePage, toConnection } from '../paging.ts';
@@ -18,20 +20,46 @@ function selectsOnlyId(info: GraphQLResolveInfo): boolean {
   );
 }
 
+/** Tells whether the field's selection set requests the subfield `name`. A fragment counts as requesting it. */
+function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.some((node) =>
+    (node.selectionSet?.selections ?? []).some((selection) => selection.kind !== Kind.FIELD || selection.name.value === name),
+  );
+}
+
 function configOf(experiment: Experiment): ExperimentConfig {
   return experiment.config as unknown as ExperimentConfig;
 }
 
-async function instanceCounts(experiment: Experiment, { loaders }: GraphQLContext) {
-  const counts = await loaders.instanceCounts.load(experiment.id);
-  if (!counts) throw new Error(`Instance counts of experiment ${experiment.id} are missing`);
+// A finished experiment has no open instances left and its model statuses are final
+// (cancelling accepts only queued or running experiments), so its counts are kept in the process.
+const FINISHED_COUNTS_LIMIT = 1000;
+const finishedInstanceCounts = new Map<string, InstanceCounts>();
+const finishedModelCounts = new Map<string, ModelCounts>();
+
+function rememberIfFinished<V>(cache: Map<string, V>, experiment: Experiment, counts: V): V {
+  if (experiment.status !== 'finished') return counts;
+  if (cache.size >= FINISHED_COUNTS_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(experiment.id, counts);
   return counts;
 }
 
-async function modelCounts(experiment: Experiment, { loaders }: GraphQLContext) {
+async function instanceCounts(experiment: Experiment, { loaders }: GraphQLContext): Promise<InstanceCounts> {
+  const cached = finishedInstanceCounts.get(experiment.id);
+  if (cached) return cached;
+
+  const counts = await loaders.instanceCounts.load(experiment.id);
+  if (!counts) throw new Error(`Instance counts of experiment ${experiment.id} are missing`);
+  return rememberIfFinished(finishedInstanceCounts, experiment, counts);
+}
+
+async function modelCounts(experiment: Experiment, { loaders }: GraphQLContext): Promise<ModelCounts> {
+  const cached = finishedModelCounts.get(experiment.id);
+  if (cached) return cached;
+
   const counts = await loaders.modelCounts.load(experiment.id);
   if (!counts) throw new Error(`Model counts of experiment ${experiment.id} are missing`);
-  return counts;
+  return rememberIfFinished(finishedModelCounts, experiment, counts);
 }
 
 async function trainingsSpent(experiment: Experiment, context: GraphQLContext): Promise<number> {
@@ -72,17 +100,22 @@ export const experimentResolvers = {
     },
     modelCount: async (experiment: Experiment, _: unknown, context: GraphQLContext) => (await modelCounts(experiment, context)).total,
 
-    async models(experiment: Experiment, args: ModelsArgs, { db, loaders }: GraphQLContext) {
+    async models(experiment: Experiment, args: ModelsArgs, context: GraphQLContext) {
+      const { db, loaders } = context;
       const page = parsePage(args);
       const statistic = args.statistic ?? configOf(experiment).selection.statistic;
-      const { ids, total } = await rankModels({ db, experimentId: experiment.id, statistic, status: args.status, ...page });
+      // Model statuses change at step ends without a new finished instance, so a status filter is ranked afresh.
+      const { ids, total } = args.status
+        ? await rankModels({ db, experimentId: experiment.id, statistic, status: args.status, ...page })
+        : await rankModelsCached({ db, experimentId: experiment.id, statistic, finishedInstances: (await instanceCounts(experiment, context)).finished, ...page });
       const rows = new Map((await db.model.findMany({ where: { id: { in: ids } } })).map((model) => [model.id, model]));
       const models = ids.map((id) => rows.get(id)!);
       for (const model of models) loaders.model.prime(model.id, model);
       return toConnection(models, page, total);
     },
 
-    steps: (experiment: Experiment, _: unknown, { db }: GraphQLContext) => loadSteps({ db, experimentId: experiment.id }),
+    steps: (experiment: Experiment, _: unknown, { db }: GraphQLContext, info: GraphQLResolveInfo) =>
+      loadSteps({ db, experimentId: experiment.id, withValues: selectsField(info, 'models') }),
 
     durationMs(experiment: Experiment) {
       if (!experiment.startedAt) return null;

@@ -1,5 +1,5 @@
 import type { Instance, Model } from '../../../generated/prisma/client.ts';
-import { STATISTICS, type Statistic } from '../../../lib/config.ts';
+import { STATISTICS, type ExperimentConfig, type Statistic } from '../../../lib/config.ts';
 import {
   computeSampleSpread,
   loadFinishedPredictions,
@@ -8,6 +8,7 @@ import {
   type SampleSpread,
   type SampleSpreadOrder,
 } from '../../data/predictions.ts';
+import type { ModelStepValue } from '../../data/steps.ts';
 import { computeRobustness } from '../../experiments/robustness.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parsePage, sliceConnection, toConnection } from '../paging.ts';
@@ -22,6 +23,12 @@ function finishedLosses(model: Model, { loaders }: GraphQLContext): Promise<numb
 async function robustness(model: Model, statistic: Statistic, context: GraphQLContext) {
   const value = computeRobustness(model.id, await finishedLosses(model, context), statistic);
   return { ...value, value: finiteOrNull(value.value), ciLow: finiteOrNull(value.ciLow), ciHigh: finiteOrNull(value.ciHigh) };
+}
+
+async function selectionStatistic(model: Model, { loaders }: GraphQLContext): Promise<Statistic> {
+  const experiment = await loaders.experiment.load(model.experimentId);
+  if (!experiment) throw new Error(`Experiment ${model.experimentId} of model ${model.id} is missing`);
+  return (experiment.config as unknown as ExperimentConfig).selection.statistic;
 }
 
 // Spreads are computed once per model and request, whatever the order and page.
@@ -47,10 +54,13 @@ export const modelResolvers = {
       return experiment;
     },
     instanceCount: async (model: Model, _: unknown, context: GraphQLContext) => (await finishedLosses(model, context)).length,
-    robustness: (model: Model, args: { statistic: Statistic }, context: GraphQLContext) => robustness(model, args.statistic, context),
+    async robustness(model: Model, args: { statistic?: Statistic | null }, context: GraphQLContext) {
+      return robustness(model, args.statistic ?? (await selectionStatistic(model, context)), context);
+    },
     robustnessValues: (model: Model, _: unknown, context: GraphQLContext) =>
       Promise.all(STATISTICS.map((statistic) => robustness(model, statistic, context))),
     testLosses: (model: Model, _: unknown, context: GraphQLContext) => finishedLosses(model, context),
+    stepValues: (model: Model, _: unknown, { loaders }: GraphQLContext) => loaders.modelStepValues.load(model.id),
 
     async instances(model: Model, args: PageArgs, { db }: GraphQLContext) {
       const page = parsePage(args);
@@ -66,6 +76,10 @@ export const modelResolvers = {
       const spreads = sortSampleSpread([...(await sampleSpreadOf(model, context))], args.orderBy ?? 'LOSS_STD_DESC');
       return sliceConnection(spreads, page);
     },
+  },
+
+  ModelStepValue: {
+    value: (value: ModelStepValue) => finiteOrNull(value.value),
   },
 
   SampleSpread: {
