@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { authenticateRequest } from '../auth/request-auth.ts';
+import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import { findExperimentForMember, findInstanceForMember, isUuid } from '../data/access.ts';
 import type { Db } from '../db.ts';
 import { writeInstancesCsv, writeInstancesJson } from './instances.ts';
@@ -61,7 +61,8 @@ export function createExportHandler({ db, logger }: { db: Db; logger: Logger }) 
     const weightsMatch = WEIGHTS_ROUTE.exec(path);
     if (!experimentMatch && !weightsMatch) throw new HttpError(404, 'NOT_FOUND', `No export at ${path}.`);
 
-    const { user } = await authenticateRequest(db, request.headers);
+    const { user, invalidApiToken } = await authenticateRequest(db, request.headers);
+    if (invalidApiToken) throw new HttpError(401, 'UNAUTHENTICATED', INVALID_API_TOKEN_MESSAGE);
     if (!user) throw new HttpError(401, 'UNAUTHENTICATED', 'Not signed in: send a session cookie or an Authorization: Bearer token.');
 
     if (experimentMatch) {

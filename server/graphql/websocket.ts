@@ -4,7 +4,7 @@ import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { ApiTokenScope } from '../../generated/prisma/client.ts';
-import { authenticateRequest } from '../auth/request-auth.ts';
+import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
 import { requestScope } from './errors.ts';
@@ -68,6 +68,11 @@ export function attachSubscriptions({
         const fromParams = tokenFromParams(ctx.connectionParams);
         const headers = fromParams && !request.headers.cookie ? { authorization: `Bearer ${fromParams}` } : request.headers;
         const auth = await authenticateRequest(baseContext.db, headers);
+        if (auth.invalidApiToken) {
+          // 4401 is graphql-ws's Unauthorized close code; the close reason carries the message.
+          ctx.extra.socket.close(4401, INVALID_API_TOKEN_MESSAGE);
+          return false;
+        }
         ctx.extra.sessionToken = auth.sessionToken;
         ctx.extra.tokenScope = auth.tokenScope;
         ctx.extra.user = auth.user;

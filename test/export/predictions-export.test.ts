@@ -159,6 +159,14 @@ describe('export access', () => {
     }
   });
 
+  test('unknown API token is rejected', async () => {
+    const response = await get(exportUrl('instances', 'csv'), `rlt_${'0'.repeat(43)}`);
+    expect(response.status).toBe(401);
+    const { errors } = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(errors[0].message).toContain('Invalid API token');
+  });
+
   test('malformed id is BAD_USER_INPUT', async () => {
     const response = await get(`${server.baseUrl}/api/export/experiments/nope/predictions.csv`, study.owner.token);
     expect(response.status).toBe(400);

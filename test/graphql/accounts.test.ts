@@ -147,6 +147,20 @@ describe('API tokens', () => {
     }
   });
 
+  test('unknown token closes the websocket', async () => {
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      const socket = new WebSocket(harness.wsUrl, 'graphql-transport-ws');
+      socket.on('open', () => {
+        socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer rlt_${'0'.repeat(43)}` } }));
+      });
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+
+    const { code, reason } = await closed;
+    expect(code).toBe(4401);
+    expect(reason).toContain('Invalid API token');
+  });
+
   test("another user's token is NOT_FOUND", async () => {
     const owner = await addUser(harness.db, 'token-a');
     const other = await addUser(harness.db, 'token-b');
