@@ -25,6 +25,10 @@ export class Utf8Decoder {
   constructor(private readonly fileLabel: string) {}
 
   decode(chunk: Uint8Array, final = false): string {
+    // A UTF-16 byte-order mark at the start: the NUL check below would call it binary.
+    if (this.bytes === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+      throw new UploadError('INVALID_ENCODING', `Invalid ${this.fileLabel}: it starts with a UTF-16 byte-order mark, but CSV uploads must be UTF-8 text; save the file as UTF-8.`);
+    }
     if (chunk.includes(0)) {
       throw new UploadError('BINARY_FILE', `Invalid ${this.fileLabel}: byte ${this.bytes + chunk.indexOf(0)} is a NUL byte, so this is a binary file, not CSV text.`);
     }

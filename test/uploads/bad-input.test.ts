@@ -42,6 +42,7 @@ const cases: BadInput[] = [
   { name: '1e309', ...csv('a,b,label\n1,2,x\n1e309,4,y\n'), code: 'NON_FINITE_VALUE', message: /"1e309".*float32 range/ },
   { name: 'huge single line', ...csv(`a,b,label\n${'9'.repeat(70_000)},1,x\n`), code: 'LINE_TOO_LONG', message: /longer than 65536 characters/ },
   { name: 'binary garbage named .csv', ...csv(Uint8Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)), code: 'BINARY_FILE', message: /NUL byte/ },
+  { name: 'UTF-16 text', ...csv(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b,label\n1,2,x\n3,4,y\n', 'utf16le')])), code: 'INVALID_ENCODING', message: /UTF-16 byte-order mark/ },
   { name: 'non-UTF-8 text', ...csv(Buffer.from('a,b,label\n1,2,caf\xe9\n3,4,th\xe9\n', 'latin1')), code: 'INVALID_ENCODING', message: /not valid UTF-8/ },
   { name: 'duplicate column names', ...csv('a,a,label\n1,2,x\n3,4,y\n'), code: 'DUPLICATE_COLUMN', message: /both named "a"/ },
   { name: 'single class', ...csv('a,b,label\n1,2,x\n3,4,x\n5,6,x\n'), code: 'SINGLE_CLASS', message: /every row has the class "x"/ },
