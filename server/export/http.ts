@@ -96,7 +96,8 @@ export function createExportHandler({ db, logger }: { db: Db; logger: Logger }) 
       'cache-control': 'no-store',
       'x-request-id': requestId,
     });
-    response.end(request.method === 'HEAD' ? undefined : isJson ? JSON.stringify(body) : (body as Uint8Array));
+    if (request.method === 'HEAD') return void response.end();
+    response.end(isJson ? JSON.stringify(body) : (body as Uint8Array));
   }
 
   /** Serves one export request. Server faults are logged with a request id and returned without internals. */

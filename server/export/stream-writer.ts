@@ -74,5 +74,6 @@ export function finiteOrNull(value: number | null): number | null {
 /** Describes why a number is exported as null, or null when it is finite or absent. */
 export function nonFiniteReason(value: number | null): string | null {
   if (value === null || Number.isFinite(value)) return null;
-  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? 'Infinity' : '-Infinity';
 }

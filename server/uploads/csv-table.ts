@@ -103,5 +103,6 @@ export class CsvTableBuilder {
 
 /** Names a delimiter in messages. */
 export function describeDelimiter(delimiter: string): string {
-  return delimiter === '\t' ? 'tab' : delimiter === ';' ? 'semicolon' : delimiter === ',' ? 'comma' : JSON.stringify(delimiter);
+  const names: Record<string, string> = { '\t': 'tab', ';': 'semicolon', ',': 'comma' };
+  return names[delimiter] ?? JSON.stringify(delimiter);
 }

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import type { ChartConfiguration, ChartDataset, PointStyle } from 'chart.js';
 import type { ModelData, StepData } from '../experiment/experiment-query.ts';
 import { ChartCanvas } from './ChartCanvas.tsx';
-import { SELECTED_COLOR, THRESHOLD_COLOR, seriesColor, wholeNumberTicks } from './palette.ts';
+import { SELECTED_COLOR, THRESHOLD_COLOR, seriesColor, wholeNumberAxis } from './palette.ts';
 
 type Point = { x: number; y: number };
 type LineDataset = ChartDataset<'line', Point[]>;
@@ -67,15 +67,7 @@ export function EliminationPathChart({ models, steps, highlightId }: { models: M
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: {
-            type: 'linear',
-            min: 0.5,
-            max: steps.length + 0.5,
-            title: { display: true, text: 'Selection step' },
-            afterBuildTicks: (axis) => {
-              axis.ticks = wholeNumberTicks(steps.length);
-            },
-          },
+          x: wholeNumberAxis(steps.length, 'Selection step'),
           y: { title: { display: true, text: 'Robustness value' } },
         },
         plugins: {

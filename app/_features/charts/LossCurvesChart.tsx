@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import type { ChartConfiguration } from 'chart.js';
 import type { ModelCurves } from '../experiment/experiment-query.ts';
 import { ChartCanvas } from './ChartCanvas.tsx';
-import { seriesColor, wholeNumberTicks } from './palette.ts';
+import { seriesColor, wholeNumberAxis } from './palette.ts';
 
 type Point = { x: number; y: number | null };
 
@@ -38,15 +38,7 @@ export function LossCurvesChart({ model }: { model: ModelCurves }) {
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: {
-            type: 'linear',
-            min: 0.5,
-            max: epochs + 0.5,
-            title: { display: true, text: 'Epoch' },
-            afterBuildTicks: (axis) => {
-              axis.ticks = wholeNumberTicks(epochs);
-            },
-          },
+          x: wholeNumberAxis(epochs, 'Epoch'),
           y: { title: { display: true, text: 'Loss' } },
         },
         plugins: {

@@ -5,7 +5,7 @@ import type { ChartConfiguration, TooltipItem } from 'chart.js';
 import { formatValue } from '../../_components/format.ts';
 import type { ModelData } from '../experiment/experiment-query.ts';
 import { ChartCanvas } from './ChartCanvas.tsx';
-import { MUTED_COLOR, SELECTED_COLOR, jitter, wholeNumberTicks } from './palette.ts';
+import { MUTED_COLOR, SELECTED_COLOR, jitter, wholeNumberAxis } from './palette.ts';
 
 type Point = { x: number; y: number; model: string; instance: number };
 
@@ -44,14 +44,7 @@ export function LossDistributionChart({ models, highlightId, highlightName }: Lo
         maintainAspectRatio: false,
         scales: {
           x: {
-            type: 'linear',
-            min: 0.5,
-            max: models.length + 0.5,
-            title: { display: true, text: 'Model (rank in the table)' },
-            // One tick per model column, because Chart.js would otherwise step from min = 0.5.
-            afterBuildTicks: (axis) => {
-              axis.ticks = wholeNumberTicks(models.length);
-            },
+            ...wholeNumberAxis(models.length, 'Model (rank in the table)'),
             ticks: { callback: (value) => `#${value}`, autoSkip: true, maxRotation: 0 },
             grid: { display: false },
           },

@@ -20,3 +20,20 @@ export function jitter(index: number): number {
 export function wholeNumberTicks(count: number): { value: number }[] {
   return Array.from({ length: count }, (_, index) => ({ value: index + 1 }));
 }
+
+/**
+ * Builds a linear x axis with one tick at each whole number from 1 to `count`
+ * and half a unit of margin on both sides. Chart.js would otherwise step its
+ * ticks from min = 0.5.
+ */
+export function wholeNumberAxis(count: number, title: string) {
+  return {
+    type: 'linear' as const,
+    min: 0.5,
+    max: count + 0.5,
+    title: { display: true, text: title },
+    afterBuildTicks: (axis: { ticks: { value: number }[] }) => {
+      axis.ticks = wholeNumberTicks(count);
+    },
+  };
+}

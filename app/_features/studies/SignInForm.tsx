@@ -88,7 +88,7 @@ export function SignInForm() {
           </p>
         )}
         <button type="submit" className="button button-primary" disabled={pending}>
-          {pending ? (mode === 'signUp' ? 'Creating account…' : 'Signing in…') : mode === 'signUp' ? 'Create account' : 'Sign in'}
+          {submitLabel(mode, pending)}
         </button>
       </form>
       <button type="button" className="button button-quiet" onClick={() => setMode(mode === 'signUp' ? 'signIn' : 'signUp')}>
@@ -96,4 +96,9 @@ export function SignInForm() {
       </button>
     </section>
   );
+}
+
+function submitLabel(mode: 'signIn' | 'signUp', pending: boolean): string {
+  if (mode === 'signUp') return pending ? 'Creating account…' : 'Create account';
+  return pending ? 'Signing in…' : 'Sign in';
 }

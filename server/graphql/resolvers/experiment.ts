@@ -11,7 +11,7 @@ import { notFound } from '../errors.ts';
 import { parsePage, toConnection } from '../paging.ts';
 import { finiteOrNull } from '../scalars.ts';
 
-/** Tells whether the field's selection set asks for nothing but `id` (and `__typename`). */
+/** Returns whether the field's selection set requests nothing but `id` (and `__typename`). */
 function selectsOnlyId(info: GraphQLResolveInfo): boolean {
   return info.fieldNodes.every((node) =>
     (node.selectionSet?.selections ?? []).every(
@@ -131,7 +131,7 @@ export const experimentResolvers = {
 
   StepModelValue: {
     async model(value: SelectionStepModel, _: unknown, { loaders }: GraphQLContext, info: GraphQLResolveInfo): Promise<Model | { id: string }> {
-      // The experiment page asks only for the id of thousands of step models, so the rows are loaded only when other fields are requested.
+      // The experiment page requests only the id of thousands of step models, so the rows are loaded only when other fields are requested.
       if (selectsOnlyId(info)) return { id: value.modelId };
       const model = await loaders.model.load(value.modelId);
       if (!model) throw new Error(`Model ${value.modelId} of a selection step is missing`);
