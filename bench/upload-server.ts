@@ -1,6 +1,9 @@
 /**
  * The upload endpoint alone on a fresh database, for bench/upload.ts: prints
  * one JSON line { url, token, studyId } when ready and serves until killed.
+ * GET /bench/memory returns the peak V8 heap and external (Buffer) memory
+ * sampled every 20 ms, and both after a full garbage collection when the
+ * process runs with --expose-gc.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,8 +20,26 @@ const user = await createUser({ db, email: 'bench@robustlab.test', name: 'bench'
 await db.membership.create({ data: { studyId: study.id, userId: user.id, role: 'owner' } });
 const { token } = await createSession({ db, userId: user.id });
 
-const handler = createUploadHandler({ db, logger: pino({ level: 'warn' }) });
+const handler = createUploadHandler({ db, logger: pino({ level: 'warn' }), databaseUrl: database.url });
+const peaks = { heapUsedMb: 0, externalMb: 0 };
+const megabytes = (bytes: number) => Math.round(bytes / 1e6);
+setInterval(() => {
+  const usage = process.memoryUsage();
+  peaks.heapUsedMb = Math.max(peaks.heapUsedMb, megabytes(usage.heapUsed));
+  peaks.externalMb = Math.max(peaks.externalMb, megabytes(usage.external));
+}, 20).unref();
+
+function memoryReport(): string {
+  (globalThis as { gc?: () => void }).gc?.();
+  const usage = process.memoryUsage();
+  return JSON.stringify({ ...peaks, heapUsedAfterGcMb: megabytes(usage.heapUsed), externalAfterGcMb: megabytes(usage.external) });
+}
+
 const server = http.createServer((request, response) => {
+  if (request.method === 'GET' && request.url === '/bench/memory') {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(memoryReport());
+    return;
+  }
   handler.handleRequest(request, response).catch((error: unknown) => response.writeHead(500).end(String(error)));
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -27,5 +48,5 @@ process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, token,
 
 process.once('SIGTERM', () => {
   server.close();
-  void database.drop().then(() => process.exit(0));
+  void handler.close().then(() => database.drop()).then(() => process.exit(0));
 });

@@ -34,6 +34,18 @@ test('upload CSV through the form and see the dataset page', async ({ page }) =>
   await page.screenshot({ path: `${ARTIFACTS_DIR}dataset-page.png`, fullPage: true });
 });
 
+test('empty CSV is reported as empty', async ({ page }) => {
+  await signIn(page);
+  await page.getByRole('link', { name: E2E_STUDY.name }).click();
+  await page.getByRole('link', { name: 'Upload dataset' }).click();
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  const alert = page.getByRole('form', { name: 'Upload dataset' }).getByRole('alert');
+  await expect(alert).toContainText('Invalid file empty.csv: it is empty');
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(alert).toContainText('Invalid file empty.csv: it is empty');
+  await expect(alert).not.toContainText('target');
+});
+
 test('experiment on an uploaded CSV shows per-sample instability', async ({ page }) => {
   await signIn(page);
   await page.getByRole('link', { name: E2E_STUDY.name }).click();

@@ -1,13 +1,40 @@
 /**
- * Column store for CSV records as they stream in: each column keeps its
- * numeric values in a growing Float32Array and its text values as codes of
- * a per-column dictionary, so memory stays near 4-8 bytes per cell.
+ * Cell parsing of CSV records, and a column store for small CSV files such
+ * as a labels file: each column keeps its numeric values in a growing
+ * Float32Array and its text values as codes of a per-column dictionary.
  */
 import { UploadError } from './errors.ts';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 const MISSING = new Set(['', 'na', 'n/a', 'null', 'none']);
+
+/**
+ * Parses one CSV cell: null for a missing value, a float32-rounded number
+ * for a numeric cell, else the trimmed text. NaN, Infinity and numbers
+ * outside the float32 range raise NON_FINITE_VALUE.
+ */
+export function parseCsvCell(raw: string, line: number, columnName: string, fileLabel: string): number | string | null {
+  const text = raw.trim();
+  if (MISSING.has(text.toLowerCase())) return null;
+  if (NUMBER.test(text)) {
+    const single = Math.fround(Number(text));
+    if (!Number.isFinite(single)) {
+      throw new UploadError(
+        'NON_FINITE_VALUE',
+        `Invalid value ${JSON.stringify(text)} on line ${line}, column ${JSON.stringify(columnName)} of the ${fileLabel}: it is outside the float32 range (about ±3.4e38).`,
+      );
+    }
+    return single;
+  }
+  if (NON_FINITE.test(text)) {
+    throw new UploadError(
+      'NON_FINITE_VALUE',
+      `Invalid value ${JSON.stringify(text)} on line ${line}, column ${JSON.stringify(columnName)} of the ${fileLabel}: NaN and Infinity are not allowed; leave the cell empty to mark a missing value.`,
+    );
+  }
+  return text;
+}
 
 /** Code of a missing cell in `Column.codes`. */
 export const MISSING_CODE = -1;
@@ -33,38 +60,24 @@ export class Column {
 
   add(raw: string, line: number, fileLabel: string): void {
     if (this.length === this.values.length) this.grow();
-    const text = raw.trim();
     const index = this.length++;
-    if (MISSING.has(text.toLowerCase())) {
+    const cell = parseCsvCell(raw, line, this.name, fileLabel);
+    if (cell === null) {
       this.codes[index] = MISSING_CODE;
       this.values[index] = Number.NaN;
       if (this.missingCount++ === 0) this.firstMissingLine = line;
       return;
     }
-    if (NUMBER.test(text)) {
-      const value = Number(text);
-      const single = Math.fround(value);
-      if (!Number.isFinite(single)) {
-        throw new UploadError(
-          'NON_FINITE_VALUE',
-          `Invalid value ${JSON.stringify(text)} on line ${line}, column ${JSON.stringify(this.name)} of the ${fileLabel}: it is outside the float32 range (about ±3.4e38).`,
-        );
-      }
+    if (typeof cell === 'number') {
       this.codes[index] = NUMERIC_CODE;
-      this.values[index] = single;
+      this.values[index] = cell;
       return;
     }
-    if (NON_FINITE.test(text)) {
-      throw new UploadError(
-        'NON_FINITE_VALUE',
-        `Invalid value ${JSON.stringify(text)} on line ${line}, column ${JSON.stringify(this.name)} of the ${fileLabel}: NaN and Infinity are not allowed; leave the cell empty to mark a missing value.`,
-      );
-    }
-    let code = this.categoryCodes.get(text);
+    let code = this.categoryCodes.get(cell);
     if (code === undefined) {
       code = this.categories.length;
-      this.categories.push(text);
-      this.categoryCodes.set(text, code);
+      this.categories.push(cell);
+      this.categoryCodes.set(cell, code);
     }
     this.codes[index] = code;
     this.values[index] = Number.NaN;

@@ -1,4 +1,4 @@
-/** Reads a streamed CSV file into columns, checking its shape and the upload limits. */
+/** Reads a streamed CSV file, checking its shape and the upload limits. */
 import { Column, type CsvTable } from './csv-columns.ts';
 import { CSV_DELIMITERS, CsvRecordReader, Utf8Decoder, type CsvDelimiter } from './csv-reader.ts';
 import { UploadError } from './errors.ts';
@@ -13,16 +13,28 @@ export interface CsvFileOptions {
   fileLabel: string;
 }
 
-/** Builds a `CsvTable` from bytes pushed in as they arrive. */
-export class CsvTableBuilder {
+/** Receives the column names once, then each data row with its line number. */
+export interface CsvRowHandler {
+  columns(names: string[]): void;
+  row(fields: string[], line: number): void;
+}
+
+/**
+ * Reads one CSV file from bytes pushed in as they arrive: decodes UTF-8,
+ * checks the header, the number of fields per row and the row limit, and
+ * hands each data row on, so the reader itself keeps no rows.
+ */
+export class CsvFileReader {
   private readonly decoder: Utf8Decoder;
   private readonly reader: CsvRecordReader;
-  private columns: Column[] | null = null;
-  private lines = new Int32Array(1024);
+  private columnCount: number | null = null;
   private rowCount = 0;
   private byteCount = 0;
 
-  constructor(private readonly options: CsvFileOptions) {
+  constructor(
+    private readonly options: CsvFileOptions,
+    private readonly handler: CsvRowHandler,
+  ) {
     this.decoder = new Utf8Decoder(options.fileLabel);
     this.reader = new CsvRecordReader(options.delimiter, (fields, line) => this.addRecord(fields, line), options.limits.maxLineChars, options.fileLabel);
   }
@@ -32,44 +44,42 @@ export class CsvTableBuilder {
     this.reader.push(this.decoder.decode(chunk));
   }
 
-  end(): CsvTable {
+  /** Ends the file and returns its number of data rows. */
+  end(): number {
     this.reader.push(this.decoder.decode(new Uint8Array(0), true));
     this.reader.end();
     const { fileLabel } = this.options;
-    if (this.byteCount === 0 || this.columns === null) {
+    if (this.byteCount === 0 || this.columnCount === null) {
       throw new UploadError('EMPTY_FILE', `Invalid ${fileLabel}: it is empty; expected a header line and data rows.`);
     }
     if (this.rowCount === 0) {
       throw new UploadError('NO_DATA_ROWS', `Invalid ${fileLabel}: it has a header but no data rows.`);
     }
-    return { columns: this.columns, rowCount: this.rowCount, hasHeader: this.options.hasHeader, lines: this.lines.subarray(0, this.rowCount) };
+    return this.rowCount;
   }
 
   private addRecord(fields: string[], line: number): void {
     const { fileLabel, limits } = this.options;
-    if (this.columns === null) {
-      this.columns = this.createColumns(fields, line);
+    if (this.columnCount === null) {
+      const names = this.columnNames(fields, line);
+      this.columnCount = names.length;
+      this.handler.columns(names);
       if (this.options.hasHeader) return;
     }
-    if (fields.length !== this.columns.length) {
+    if (fields.length !== this.columnCount) {
       throw new UploadError(
         'RAGGED_ROW',
-        `Invalid ${fileLabel}: line ${line} has ${fields.length} fields, but the ${this.options.hasHeader ? 'header' : 'first row'} has ${this.columns.length}; every row needs the same number of fields.`,
+        `Invalid ${fileLabel}: line ${line} has ${fields.length} fields, but the ${this.options.hasHeader ? 'header' : 'first row'} has ${this.columnCount}; every row needs the same number of fields.`,
       );
     }
     if (this.rowCount >= limits.maxRows) {
       throw new UploadError('TOO_MANY_ROWS', `Invalid ${fileLabel}: it has more than ${limits.maxRows} data rows (the ROBUSTLAB_UPLOAD_MAX_ROWS limit).`);
     }
-    if (this.rowCount === this.lines.length) {
-      const grown = new Int32Array(this.lines.length * 2);
-      grown.set(this.lines);
-      this.lines = grown;
-    }
-    this.lines[this.rowCount++] = line;
-    for (let i = 0; i < fields.length; i++) this.columns[i].add(fields[i], line, fileLabel);
+    this.rowCount++;
+    this.handler.row(fields, line);
   }
 
-  private createColumns(fields: string[], line: number): Column[] {
+  private columnNames(fields: string[], line: number): string[] {
     const { fileLabel, limits, delimiter } = this.options;
     if (fields.length > limits.maxColumns) {
       throw new UploadError('TOO_MANY_COLUMNS', `Invalid ${fileLabel}: it has ${fields.length} columns, more than ${limits.maxColumns} (the ROBUSTLAB_UPLOAD_MAX_COLUMNS limit).`);
@@ -83,7 +93,7 @@ export class CsvTableBuilder {
         );
       }
     }
-    if (!this.options.hasHeader) return fields.map((_, index) => new Column(`column_${index + 1}`));
+    if (!this.options.hasHeader) return fields.map((_, index) => `column_${index + 1}`);
 
     const seen = new Map<string, number>();
     return fields.map((raw, index) => {
@@ -96,8 +106,42 @@ export class CsvTableBuilder {
         throw new UploadError('DUPLICATE_COLUMN', `Invalid ${fileLabel}: header columns ${previous + 1} and ${index + 1} are both named ${JSON.stringify(name)}; column names must be distinct.`);
       }
       seen.set(name, index);
-      return new Column(name);
+      return name;
     });
+  }
+}
+
+/** Builds a `CsvTable` in memory; for small files such as a labels CSV, whose size the row limit bounds. */
+export class CsvTableBuilder {
+  private readonly file: CsvFileReader;
+  private columns: Column[] = [];
+  private lines = new Int32Array(1024);
+  private rowCount = 0;
+
+  constructor(private readonly options: CsvFileOptions) {
+    this.file = new CsvFileReader(options, {
+      columns: (names) => (this.columns = names.map((name) => new Column(name))),
+      row: (fields, line) => this.addRow(fields, line),
+    });
+  }
+
+  write(chunk: Uint8Array): void {
+    this.file.write(chunk);
+  }
+
+  end(): CsvTable {
+    this.file.end();
+    return { columns: this.columns, rowCount: this.rowCount, hasHeader: this.options.hasHeader, lines: this.lines.subarray(0, this.rowCount) };
+  }
+
+  private addRow(fields: string[], line: number): void {
+    if (this.rowCount === this.lines.length) {
+      const grown = new Int32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[this.rowCount++] = line;
+    for (let i = 0; i < fields.length; i++) this.columns[i].add(fields[i], line, this.options.fileLabel);
   }
 }
 

@@ -51,14 +51,36 @@ function littleEndian(array: Float32Array): Uint8Array {
 /** Little-endian float32 bytes of an array, copied when the platform is big-endian. */
 export { littleEndian as float32Bytes };
 
+/** Dataset facts that the checksum covers besides the samples. */
+export interface DatasetHeader {
+  task: DatasetTask;
+  inputShape: number[];
+  classes: number;
+}
+
+/** Hex SHA-256 digests of the four sample arrays, each over its little-endian float32 bytes. */
+export interface PartDigests {
+  trainX: string;
+  trainY: string;
+  testX: string;
+  testY: string;
+}
+
 /**
- * Computes the hex sha256 of the canonical content: task, input shape and
- * class count as a JSON line, then the little-endian float32 bytes of the
- * training inputs, training targets, test inputs and test targets.
+ * Computes the hex SHA-256 of the canonical content. That is task, input
+ * shape and class count as a JSON line, then one line per array with the
+ * SHA-256 of its float32 bytes: training inputs, training targets, test
+ * inputs, test targets. Hashing each array on its own lets the upload hash
+ * the training and test parts while it writes them in one pass.
  */
-export function canonicalChecksum(dataset: Omit<EncodedDataset, 'notes'>): string {
+export function checksumOf(header: DatasetHeader, digests: PartDigests): string {
   const hash = createHash('sha256');
-  hash.update(`${JSON.stringify({ task: dataset.task, inputShape: dataset.inputShape, classes: dataset.classes })}\n`);
-  for (const array of [dataset.trainX, dataset.trainY, dataset.testX, dataset.testY]) hash.update(littleEndian(array));
+  hash.update(`${JSON.stringify({ task: header.task, inputShape: header.inputShape, classes: header.classes })}\n`);
+  for (const digest of [digests.trainX, digests.trainY, digests.testX, digests.testY]) hash.update(`${digest}\n`);
   return hash.digest('hex');
+}
+
+/** Hex SHA-256 of an array's little-endian float32 bytes. */
+export function float32Digest(array: Float32Array): string {
+  return createHash('sha256').update(littleEndian(array)).digest('hex');
 }

@@ -1,66 +1,74 @@
 /**
- * Reads an upload body as it streams in and turns it into an encoded
- * dataset. The body is one file, or several files back to back whose sizes
- * the parameters give (`inputBytes`, `testBytes`).
+ * Reads an upload body as it streams in and stores it as a dataset. The body
+ * is one file, or several files back to back whose sizes the parameters give
+ * (`inputBytes`, `testBytes`). Rows and samples go to Postgres in bounded
+ * batches inside the upload's transaction (store.ts), so server memory does
+ * not grow with the file: what stays in memory is one number per sample
+ * (labels, the split) and per-column summaries.
  */
-import type { CsvTable } from './csv-columns.ts';
-import { encodeCsv } from './csv-encode.ts';
+import type pg from 'pg';
+import type { Db } from '../db.ts';
+import { writeCsv } from './csv-encode.ts';
 import type { CsvDelimiter } from './csv-reader.ts';
 import { sniffCsv } from './csv-sniff.ts';
+import { CsvRowStager } from './csv-stage.ts';
 import { CsvTableBuilder } from './csv-table.ts';
-import type { EncodedDataset } from './encoded.ts';
 import { UploadError } from './errors.ts';
 import type { UploadLimits } from './limits.ts';
-import { encodeTensors, inputNpyOptions, labelNpyOptions, labelsFromCsv, labelsFromNpy, type Labels } from './npy-encode.ts';
+import { labelNpyOptions, labelsFromCsv, labelsFromNpy, type Labels } from './npy-encode.ts';
 import { NpyReader } from './npy.ts';
-import { readNpz } from './npz.ts';
+import { NpzStreamReader } from './npz.ts';
 import type { UploadParameters } from './parameters.ts';
+import { storeUpload, type IngestedDataset, type StoredDataset, type UploadContext } from './store.ts';
+import { TensorInputStager, writeTensors, type StagedInputs } from './tensor-ingest.ts';
 
 /** Receives the bytes of one file of the body. */
 interface Sink<T> {
-  write(chunk: Buffer): void;
-  end(): T;
+  write(chunk: Buffer): Promise<void> | void;
+  end(): Promise<T> | T;
 }
 
 const SNIFF_BYTES = 64 * 1024;
 
-/** A CSV sink that detects delimiter and header from the first 64 KiB unless the parameters set them. */
-function csvSink(fileLabel: string, parameters: UploadParameters, limits: UploadLimits, fixed?: { delimiter: CsvDelimiter; hasHeader: boolean }): Sink<CsvTable> & { format(): { delimiter: CsvDelimiter; hasHeader: boolean } } {
-  let builder: CsvTableBuilder | null = null;
-  let format = fixed;
+/** Distinct values kept per CSV column: above every limit that counts them, so a column past it is rejected either way. */
+function distinctCap(limits: UploadLimits): number {
+  return Math.max(limits.maxCategories, 256) + 1;
+}
+
+type CsvFormat = { delimiter: CsvDelimiter; hasHeader: boolean };
+
+/**
+ * Creates a CSV sink that detects delimiter and header from the first 64 KiB
+ * unless the parameters (or `fixed`) set them, then hands the bytes to the
+ * sink that `create` makes for that format.
+ */
+function sniffingCsvSink<T>(parameters: UploadParameters, create: (format: CsvFormat) => Sink<T>, fixed?: () => CsvFormat): Sink<T> & { format(): CsvFormat } {
+  let inner: Sink<T> | null = null;
+  let format: CsvFormat | undefined = parameters.delimiter !== undefined && parameters.header !== undefined ? { delimiter: parameters.delimiter, hasHeader: parameters.header } : fixed?.();
   let buffered: Buffer[] = [];
   let bufferedBytes = 0;
-  const start = () => {
+  const start = async () => {
     if (format === undefined) {
-      const sample = Buffer.concat(buffered).toString('utf8');
-      const sniffed = sniffCsv(sample);
+      const sniffed = sniffCsv(Buffer.concat(buffered).toString('utf8'));
       format = { delimiter: parameters.delimiter ?? sniffed.delimiter, hasHeader: parameters.header ?? sniffed.hasHeader };
     }
-    builder = new CsvTableBuilder({ ...format, limits, fileLabel });
-    for (const chunk of buffered) builder.write(chunk);
+    inner = create(format);
+    for (const chunk of buffered) await inner.write(chunk);
     buffered = [];
   };
-  if (format === undefined && parameters.delimiter !== undefined && parameters.header !== undefined) {
-    format = { delimiter: parameters.delimiter, hasHeader: parameters.header };
-  }
   return {
-    write(chunk) {
-      if (builder !== null) return builder.write(chunk);
+    async write(chunk) {
+      if (inner !== null) return inner.write(chunk);
       buffered.push(chunk);
       bufferedBytes += chunk.length;
-      if (format !== undefined || bufferedBytes >= SNIFF_BYTES) start();
+      if (format !== undefined || bufferedBytes >= SNIFF_BYTES) await start();
     },
-    end() {
-      if (builder === null) start();
-      return builder!.end();
+    async end() {
+      if (inner === null) await start();
+      return inner!.end();
     },
     format: () => format!,
   };
-}
-
-function bufferSink(): Sink<Buffer> {
-  const chunks: Buffer[] = [];
-  return { write: (chunk) => void chunks.push(chunk), end: () => Buffer.concat(chunks) };
 }
 
 /** Splits the body at the given sizes and feeds each piece to its sink, checking the size limit. */
@@ -74,11 +82,11 @@ async function route(body: AsyncIterable<Buffer>, sizes: (number | null)[], sink
     let chunk = piece;
     while (chunk.length > 0) {
       if (left === null || chunk.length <= left) {
-        sinks[index].write(chunk);
+        await sinks[index].write(chunk);
         if (left !== null) left -= chunk.length;
         break;
       }
-      if (left > 0) sinks[index].write(chunk.subarray(0, left));
+      if (left > 0) await sinks[index].write(chunk.subarray(0, left));
       chunk = chunk.subarray(left);
       index++;
       left = sizes[index];
@@ -86,93 +94,109 @@ async function route(body: AsyncIterable<Buffer>, sizes: (number | null)[], sink
   }
 }
 
-/** Reads and encodes an upload. `contentLength` is required when a separate test file is sent. */
-export async function ingestUpload(input: {
-  body: AsyncIterable<Buffer>;
-  contentLength: number | null;
-  parameters: UploadParameters;
-  limits: UploadLimits;
-}): Promise<EncodedDataset> {
+/** Creates the sink of a labels `.npy` or one-column CSV, which is read into memory (one number per sample). */
+function labelsSink(parameters: UploadParameters, limits: UploadLimits, format: 'npy' | 'csv', fileLabel: string): Sink<Labels> {
+  if (format === 'csv') {
+    const sink = sniffingCsvSink(parameters, (csvFormat) => {
+      const builder = new CsvTableBuilder({ ...csvFormat, limits, fileLabel });
+      return { write: (chunk) => builder.write(chunk), end: () => builder.end() };
+    });
+    return { write: (chunk) => sink.write(chunk), end: async () => labelsFromCsv(await sink.end(), fileLabel) };
+  }
+  const reader = new NpyReader(labelNpyOptions(fileLabel, limits.maxRows));
+  return { write: (chunk) => reader.write(chunk), end: () => labelsFromNpy(reader.end(), fileLabel) };
+}
+
+async function ingestCsv(context: UploadContext, input: IngestInput): Promise<IngestedDataset> {
   const { body, contentLength, parameters, limits } = input;
-  if (contentLength !== null && contentLength > limits.maxBytes) {
-    throw new UploadError('FILE_TOO_LARGE', `Upload of ${contentLength} bytes is larger than ${limits.maxBytes} bytes (the ROBUSTLAB_UPLOAD_MAX_BYTES limit).`);
-  }
+  const withTest = parameters.testBytes > 0;
+  if (withTest && contentLength === null) throw new UploadError('INVALID_PARAMETER', 'Invalid upload: testBytes needs a Content-Length header.');
+  if (withTest && parameters.testBytes >= contentLength!) throw new UploadError('INVALID_PARAMETER', `Invalid upload parameter testBytes: value ${parameters.testBytes} is not smaller than the body of ${contentLength} bytes.`);
+
+  const stager = (source: 0 | 1, fileLabel: string) => (format: CsvFormat) => {
+    const rows = new CsvRowStager(context, source, { ...format, limits, fileLabel }, distinctCap(limits));
+    return { write: (chunk: Buffer) => rows.write(chunk), end: () => rows.end() };
+  };
+  const train = sniffingCsvSink(parameters, stager(0, 'training file'));
+  const test = sniffingCsvSink(parameters, stager(1, 'test file'), () => train.format());
+  await route(body, withTest ? [contentLength! - parameters.testBytes, null] : [null], withTest ? [train, test] : [train], limits.maxBytes);
+
+  const trainStaged = await train.end();
+  const testStaged = withTest ? await test.end() : null;
   const { task, testFraction, seed, confirmUnseenLabels } = parameters;
+  const result = await writeCsv(context, trainStaged, testStaged, { task, target: parameters.target!, missing: parameters.missing, testFraction, seed, confirmUnseenLabels, limits });
+  result.notes.delimiter = train.format().delimiter;
+  result.notes.hasHeader = train.format().hasHeader;
+  return result;
+}
 
-  if (parameters.format === 'csv') {
-    const withTest = parameters.testBytes > 0;
-    if (withTest && contentLength === null) throw new UploadError('INVALID_PARAMETER', 'Invalid upload: testBytes needs a Content-Length header.');
-    if (withTest && parameters.testBytes >= contentLength!) throw new UploadError('INVALID_PARAMETER', `Invalid upload parameter testBytes: value ${parameters.testBytes} is not smaller than the body of ${contentLength} bytes.`);
-    const train = csvSink('training file', parameters, limits);
-    let test: ReturnType<typeof csvSink> | null = null;
-    const testSink: Sink<CsvTable> = {
-      write(chunk) {
-        test ??= csvSink('test file', parameters, limits, train.format());
-        test.write(chunk);
-      },
-      end: () => (test ?? csvSink('test file', parameters, limits, train.format())).end(),
-    };
-    await route(body, withTest ? [contentLength! - parameters.testBytes, null] : [null], withTest ? [train, testSink] : [train], limits.maxBytes);
-    const trainTable = train.end();
-    const testTable = withTest ? testSink.end() : null;
-    const encoded = encodeCsv(trainTable, testTable, { task, target: parameters.target!, missing: parameters.missing, testFraction, seed, confirmUnseenLabels, limits });
-    encoded.notes.delimiter = train.format().delimiter;
-    encoded.notes.hasHeader = train.format().hasHeader;
-    return encoded;
-  }
-
-  if (parameters.format === 'npy') {
-    const inputs = new NpyReader(inputNpyOptions('inputs .npy', limits.maxRows));
-    const labelsSink: Sink<Labels> =
-      parameters.labelsFormat === 'csv'
-        ? (() => {
-            const sink = csvSink('labels file', parameters, limits);
-            return { write: (chunk: Buffer) => sink.write(chunk), end: () => labelsFromCsv(sink.end(), 'labels file') };
-          })()
-        : (() => {
-            const reader = new NpyReader(labelNpyOptions('labels .npy', limits.maxRows));
-            return { write: (chunk: Buffer) => reader.write(chunk), end: () => labelsFromNpy(reader.end(), 'labels .npy') };
-          })();
-    await route(body, [parameters.inputBytes!, null], [inputs, labelsSink], limits.maxBytes);
-    return encodeTensors({ inputs: inputs.end(), labels: labelsSink.end(), fileLabel: 'inputs .npy' }, null, { task, testFraction, seed, confirmUnseenLabels, format: 'npy' });
-  }
-
-  const archive = bufferSink();
-  await route(body, [null], [archive], limits.maxBytes);
-  return encodeNpz(archive.end(), parameters, limits);
+async function ingestNpy(context: UploadContext, { body, parameters, limits }: IngestInput): Promise<IngestedDataset> {
+  const inputs = new TensorInputStager(context, 0, 'inputs .npy', limits.maxRows);
+  const labels = labelsSink(parameters, limits, parameters.labelsFormat, parameters.labelsFormat === 'csv' ? 'labels file' : 'labels .npy');
+  await route(body, [parameters.inputBytes!, null], [inputs, labels], limits.maxBytes);
+  const train = { inputs: await inputs.end(), labels: await labels.end() };
+  const { task, testFraction, seed, confirmUnseenLabels } = parameters;
+  return writeTensors(context, train, null, { task, testFraction, seed, confirmUnseenLabels, format: 'npy' });
 }
 
 const INPUT_NAMES = ['x', 'inputs', 'images', 'x_train'];
 const LABEL_NAMES = ['y', 'labels', 'targets', 'y_train'];
 
-function encodeNpz(archive: Buffer, parameters: UploadParameters, limits: UploadLimits): EncodedDataset {
-  if (archive.length === 0) throw new UploadError('EMPTY_FILE', 'Invalid .npz file: it is empty.');
-  const members = readNpz(archive);
-  const pick = (names: string[], what: string) => {
-    const name = names.find((candidate) => members.has(candidate));
-    if (name === undefined) throw new UploadError('INVALID_NPZ', `Invalid .npz file: it has no ${what} array; expected one named ${names.join(', ')} (found ${[...members.keys()].join(', ') || 'none'}).`);
-    return name;
-  };
-  const parse = (name: string, options: ReturnType<typeof inputNpyOptions>) => {
-    const reader = new NpyReader(options);
-    reader.write(members.get(name)!);
-    return reader.end();
-  };
-  const inputName = pick(INPUT_NAMES, 'inputs');
-  const labelName = pick(LABEL_NAMES, 'labels');
-  const train = {
-    inputs: parse(inputName, inputNpyOptions(`.npz member ${inputName}`, limits.maxRows)),
-    labels: labelsFromNpy(parse(labelName, labelNpyOptions(`.npz member ${labelName}`, limits.maxRows)), `.npz member ${labelName}`),
-    fileLabel: `.npz member ${inputName}`,
-  };
-  const test =
-    members.has('x_test') && members.has('y_test')
-      ? {
-          inputs: parse('x_test', inputNpyOptions('.npz member x_test', limits.maxRows)),
-          labels: labelsFromNpy(parse('y_test', labelNpyOptions('.npz member y_test', limits.maxRows)), '.npz member y_test'),
-          fileLabel: '.npz member x_test',
-        }
-      : null;
+/** Role of an `.npz` member by its name; null for members the upload ignores. */
+function npzRole(name: string): 'inputs' | 'labels' | 'x_test' | 'y_test' | null {
+  if (INPUT_NAMES.includes(name)) return 'inputs';
+  if (LABEL_NAMES.includes(name)) return 'labels';
+  return name === 'x_test' || name === 'y_test' ? name : null;
+}
+
+async function ingestNpz(context: UploadContext, { body, parameters, limits }: IngestInput): Promise<IngestedDataset> {
+  const memberOf = new Map<string, string>();
+  const inputs = new Map<string, StagedInputs>();
+  const labels = new Map<string, Labels>();
+  const archive = new NpzStreamReader((name) => {
+    const role = npzRole(name);
+    if (role === null) return null;
+    const previous = memberOf.get(role);
+    if (previous !== undefined) throw new UploadError('INVALID_NPZ', `Invalid .npz file: it has both ${previous} and ${name}; expected one ${role} array.`);
+    memberOf.set(role, name);
+
+    const fileLabel = `.npz member ${name}`;
+    if (role === 'inputs' || role === 'x_test') {
+      const stager = new TensorInputStager(context, role === 'inputs' ? 0 : 1, fileLabel, limits.maxRows);
+      return { write: (bytes) => stager.write(bytes), end: async () => void inputs.set(role, await stager.end()) };
+    }
+    const sink = labelsSink(parameters, limits, 'npy', fileLabel);
+    return { write: (bytes) => sink.write(bytes), end: async () => void labels.set(role, await sink.end()) };
+  }, limits.maxBytes);
+  await route(body, [null], [archive], limits.maxBytes);
+  await archive.end();
+
+  const found = archive.names.join(', ') || 'none';
+  if (!inputs.has('inputs')) throw new UploadError('INVALID_NPZ', `Invalid .npz file: it has no inputs array; expected one named ${INPUT_NAMES.join(', ')} (found ${found}).`);
+  if (!labels.has('labels')) throw new UploadError('INVALID_NPZ', `Invalid .npz file: it has no labels array; expected one named ${LABEL_NAMES.join(', ')} (found ${found}).`);
+  const train = { inputs: inputs.get('inputs')!, labels: labels.get('labels')! };
+  const test = inputs.has('x_test') && labels.has('y_test') ? { inputs: inputs.get('x_test')!, labels: labels.get('y_test')! } : null;
   const { task, testFraction, seed, confirmUnseenLabels } = parameters;
-  return encodeTensors(train, test, { task, testFraction, seed, confirmUnseenLabels, format: 'npz' });
+  return writeTensors(context, train, test, { task, testFraction, seed, confirmUnseenLabels, format: 'npz' });
+}
+
+interface IngestInput {
+  body: AsyncIterable<Buffer>;
+  contentLength: number | null;
+  parameters: UploadParameters;
+  limits: UploadLimits;
+}
+
+/**
+ * Reads, checks and stores an upload in the study. `contentLength` is
+ * required when a separate test file is sent. Returns the new dataset, or the
+ * existing one with the same content.
+ */
+export async function ingestUpload(input: IngestInput & { db: Db; pool?: pg.Pool; userId: string; chunkBytes?: number }): Promise<StoredDataset> {
+  const { contentLength, parameters, limits } = input;
+  if (contentLength !== null && contentLength > limits.maxBytes) {
+    throw new UploadError('FILE_TOO_LARGE', `Upload of ${contentLength} bytes is larger than ${limits.maxBytes} bytes (the ROBUSTLAB_UPLOAD_MAX_BYTES limit).`);
+  }
+  const ingest = { csv: ingestCsv, npy: ingestNpy, npz: ingestNpz }[parameters.format];
+  return storeUpload({ db: input.db, pool: input.pool, studyId: parameters.studyId, userId: input.userId, name: parameters.name, chunkBytes: input.chunkBytes, ingest: (context) => ingest(context, input) });
 }

@@ -1,8 +1,9 @@
 /**
  * Streaming reader of NumPy `.npy` files (format versions 1 to 3): the header
  * is checked as soon as it arrives, so a wrong dtype or an oversized shape is
- * rejected before the data is read. Values are converted to float32 as they
- * stream in.
+ * rejected before the data is read. By default values are converted to
+ * float32 as they stream in. With `onData` the raw data bytes are handed on
+ * instead, so a large array is never held in memory.
  */
 import { UploadError } from './errors.ts';
 
@@ -23,12 +24,34 @@ const DTYPES: Record<string, { size: number; read: (view: DataView, offset: numb
   '<u8': { size: 8, read: (view, offset) => Number(view.getBigUint64(offset, true)), integer: true },
 };
 
-/** A parsed array: values converted to float32 in C order. */
+/** A parsed array: values converted to float32 in C order (empty when the reader streamed them to `onData`). */
 export interface NpyArray {
   dtype: string;
   shape: number[];
   values: Float32Array;
   integer: boolean;
+}
+
+/** Header facts of a `.npy` file. */
+export interface NpyHeader {
+  dtype: string;
+  shape: number[];
+  /** Bytes of one element. */
+  elementSize: number;
+}
+
+/**
+ * Converts `count` elements of raw little-endian data to float32 into `into`
+ * at `offset`. uint8 values are multiplied by `uint8Scale`.
+ */
+export function convertNpyValues(dtype: string, bytes: Uint8Array, count: number, into: Float32Array, offset: number, uint8Scale = 1): void {
+  if (dtype.endsWith('u1')) {
+    for (let i = 0; i < count; i++) into[offset + i] = bytes[i] * uint8Scale;
+    return;
+  }
+  const { size, read } = DTYPES[dtype];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < count; i++) into[offset + i] = read(view, i * size);
 }
 
 /** Options of one `.npy` file. */
@@ -39,6 +62,10 @@ export interface NpyOptions {
   maxRows: number;
   /** Scale applied to uint8 values, for example 1/255 for image pixels. */
   uint8Scale?: number;
+  /** Called once the header is parsed. */
+  onHeader?: (header: NpyHeader) => void;
+  /** Receives the raw data bytes as they arrive, in place of converting them into `values`. */
+  onData?: (bytes: Buffer) => void;
 }
 
 /** Parses a `.npy` file from chunks pushed in as they arrive. */
@@ -52,6 +79,8 @@ export class NpyReader {
   private written = 0;
   private carry = Buffer.alloc(0);
   private integer = false;
+  private count = 0;
+  private receivedBytes = 0;
 
   constructor(private readonly options: NpyOptions) {}
 
@@ -71,9 +100,9 @@ export class NpyReader {
       if (this.header.length === 0) throw new UploadError('EMPTY_FILE', `Invalid ${fileLabel}: it is empty; expected a .npy file.`);
       throw new UploadError('TRUNCATED_NPY', `Invalid ${fileLabel}: the file ends inside its .npy header (${this.header.length} bytes).`);
     }
-    if (this.written < this.values.length || this.carry.length > 0) {
-      const expected = this.values.length * this.elementSize;
-      const received = this.written * this.elementSize + this.carry.length;
+    const received = this.options.onData ? this.receivedBytes : this.written * this.elementSize + this.carry.length;
+    if (received < this.count * this.elementSize) {
+      const expected = this.count * this.elementSize;
       throw new UploadError('TRUNCATED_NPY', `Invalid ${fileLabel}: shape (${this.shape.join(', ')}) of dtype ${this.dtype} needs ${expected} data bytes, but the file has ${received}.`);
     }
     return { dtype: this.dtype, shape: this.shape, values: this.values, integer: this.integer };
@@ -125,21 +154,31 @@ export class NpyReader {
     this.elementSize = DTYPES[descr].size;
     this.converter = DTYPES[descr].read;
     this.integer = DTYPES[descr].integer;
-    this.values = new Float32Array(count);
+    this.count = count;
+    if (!this.options.onData) this.values = new Float32Array(count);
+    this.options.onHeader?.({ dtype: descr, shape, elementSize: this.elementSize });
   }
 
   private consume(chunk: Buffer): void {
+    if (this.options.onData) {
+      if (this.receivedBytes + chunk.length > this.count * this.elementSize) throw this.tooLong();
+      this.receivedBytes += chunk.length;
+      if (chunk.length > 0) this.options.onData(chunk);
+      return;
+    }
     const data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
     const size = this.elementSize;
     const whole = Math.floor(data.length / size);
-    if (this.written + whole > this.values.length) {
-      throw new UploadError('SHAPE_MISMATCH', `Invalid ${this.options.fileLabel}: it has more data bytes than shape (${this.shape.join(', ')}) of dtype ${this.dtype} needs.`);
-    }
+    if (this.written + whole > this.values.length) throw this.tooLong();
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const scale = this.dtype.endsWith('u1') && this.options.uint8Scale !== undefined ? this.options.uint8Scale : 1;
     const read = this.converter!;
     for (let i = 0; i < whole; i++) this.values[this.written + i] = read(view, i * size) * scale;
     this.written += whole;
     this.carry = Buffer.from(data.subarray(whole * size));
+  }
+
+  private tooLong(): UploadError {
+    return new UploadError('SHAPE_MISMATCH', `Invalid ${this.options.fileLabel}: it has more data bytes than shape (${this.shape.join(', ')}) of dtype ${this.dtype} needs.`);
   }
 }

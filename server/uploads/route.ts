@@ -22,7 +22,7 @@ import { UploadError } from './errors.ts';
 import { ingestUpload } from './ingest.ts';
 import { uploadLimits, type UploadLimits } from './limits.ts';
 import { parseUploadParameters } from './parameters.ts';
-import { storeDataset } from './store.ts';
+import { createUploadPool } from './sql.ts';
 
 /** Path prefix of the upload endpoints. */
 export const UPLOAD_PATH_PREFIX = '/api/datasets/';
@@ -32,6 +32,8 @@ const PREVIEW_MAX_BYTES = 256 * 1024;
 /** Handles the upload endpoints. */
 export interface UploadHandler {
   handleRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void>;
+  /** Closes the connections of uploads. */
+  close(): Promise<void>;
 }
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown, request: http.IncomingMessage): void {
@@ -58,9 +60,25 @@ async function readSmallBody(request: http.IncomingMessage, maxBytes: number): P
 }
 
 /** Creates the handler of the upload endpoints. */
-export function createUploadHandler({ db, logger, limits }: { db: Db; logger: Logger; limits?: UploadLimits }): UploadHandler {
+export function createUploadHandler({
+  db,
+  logger,
+  databaseUrl,
+  limits,
+  chunkBytes,
+}: {
+  db: Db;
+  logger: Logger;
+  /** Connection string of the database; uploads then stream their bytes through node-postgres rather than Prisma (see sql.ts). */
+  databaseUrl?: string;
+  limits?: UploadLimits;
+  /** Bytes of one stored chunk and one staged batch; tests set it small to get many chunks from small files. */
+  chunkBytes?: number;
+}): UploadHandler {
   // Parsed here, so a bad limit variable fails at start-up rather than on the first upload.
   const activeLimits = limits ?? uploadLimits();
+  const pool = databaseUrl === undefined ? undefined : createUploadPool(databaseUrl);
+  pool?.on('error', (error) => logger.warn({ err: error }, 'idle upload connection failed; the pool replaces it'));
 
   async function authenticate(request: http.IncomingMessage) {
     const auth = await authenticateRequest(db, request.headers);
@@ -72,16 +90,17 @@ export function createUploadHandler({ db, logger, limits }: { db: Db; logger: Lo
   async function upload(request: http.IncomingMessage, response: http.ServerResponse, query: URLSearchParams) {
     const { user, tokenScope } = await authenticate(request);
     if (tokenScope === 'read') throw new UploadError('FORBIDDEN', 'Uploading a dataset needs an API token with scope READ_WRITE; this token has scope READ.');
+    const lengthHeader = request.headers['content-length'];
+    const contentLength = lengthHeader === undefined ? null : Number(lengthHeader);
+    // Checked before the parameters, so an empty file is reported as such and not as a missing target column.
+    if (contentLength === 0) throw new UploadError('EMPTY_FILE', 'Invalid file: it is empty; choose a file with data.');
     const parameters = parseUploadParameters(query);
     const role = await findRole({ db, studyId: parameters.studyId, userId: user.id });
     if (role === null) throw new UploadError('NOT_FOUND', `Study ${parameters.studyId} not found.`);
     if (role === 'viewer') throw new UploadError('FORBIDDEN', `Your role in study ${parameters.studyId} is viewer; uploading datasets needs owner or editor.`);
 
-    const lengthHeader = request.headers['content-length'];
-    const contentLength = lengthHeader === undefined ? null : Number(lengthHeader);
     const started = performance.now();
-    const dataset = await ingestUpload({ body: request as AsyncIterable<Buffer>, contentLength, parameters, limits: activeLimits });
-    const stored = await storeDataset({ db, studyId: parameters.studyId, userId: user.id, name: parameters.name, dataset });
+    const stored = await ingestUpload({ db, userId: user.id, body: request as AsyncIterable<Buffer>, contentLength, parameters, limits: activeLimits, chunkBytes, pool });
     logger.info(
       { datasetId: stored.id, studyId: parameters.studyId, existing: stored.existing, format: parameters.format, durationMs: Math.round(performance.now() - started) },
       'dataset upload finished',
@@ -98,6 +117,9 @@ export function createUploadHandler({ db, logger, limits }: { db: Db; logger: Lo
   }
 
   return {
+    close: async () => {
+      await pool?.end();
+    },
     async handleRequest(request, response) {
       const url = new URL(request.url ?? '/', 'http://localhost');
       try {
@@ -110,7 +132,8 @@ export function createUploadHandler({ db, logger, limits }: { db: Db; logger: Lo
           sendJson(response, error.status, { error: { code: error.code, message: error.message } }, request);
           return;
         }
-        if (request.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        // A request that ended normally is destroyed as well, so only an unfinished body means the client went away.
+        if (request.readableAborted || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
           logger.info({ url: url.pathname }, 'dataset upload cancelled by the client; nothing stored');
           return;
         }

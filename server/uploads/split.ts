@@ -2,18 +2,27 @@
 import { createRng } from '../../lib/seeds.ts';
 import { UploadError } from './errors.ts';
 
-/** Row indices of the training pool and the test set. */
-export interface SplitIndices {
-  train: Int32Array;
-  test: Int32Array;
-}
-
 /**
- * Shuffles `rows` with the split seed and puts the first round(n * testFraction)
- * of them in the test set. Both parts keep the shuffled order.
+ * Assigns each of `count` samples to the training pool (0) or the test set
+ * (1). The samples are shuffled with the split seed, and the first
+ * round(count * testFraction) of the shuffle form the test set, which so has
+ * exactly that size. Both parts keep the samples in file order, which
+ * lets an upload write them while it reads the file once more. Memory is one
+ * index per sample, not the samples themselves.
  */
-export function splitRows(rows: Int32Array, testFraction: number, seed: number): SplitIndices {
-  const order = Int32Array.from(rows);
+export function assignTestSamples(count: number, testFraction: number, seed: number): Uint8Array {
+  const testCount = Math.round(count * testFraction);
+  if (testCount === 0) {
+    throw new UploadError(
+      'EMPTY_TEST_SPLIT',
+      `Invalid testFraction ${testFraction}: with ${count} samples it gives a test set of 0 samples; raise testFraction or upload a test file.`,
+    );
+  }
+  if (testCount >= count) {
+    throw new UploadError('EMPTY_TRAINING_POOL', `Invalid testFraction ${testFraction}: with ${count} samples it leaves no training samples.`);
+  }
+
+  const order = Int32Array.from({ length: count }, (_, i) => i);
   const rng = createRng(seed);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
@@ -21,17 +30,16 @@ export function splitRows(rows: Int32Array, testFraction: number, seed: number):
     order[i] = order[j];
     order[j] = swap;
   }
-  const testCount = Math.round(order.length * testFraction);
-  if (testCount === 0) {
-    throw new UploadError(
-      'EMPTY_TEST_SPLIT',
-      `Invalid testFraction ${testFraction}: with ${order.length} samples it gives a test set of 0 samples; raise testFraction or upload a test file.`,
-    );
-  }
-  if (testCount >= order.length) {
-    throw new UploadError('EMPTY_TRAINING_POOL', `Invalid testFraction ${testFraction}: with ${order.length} samples it leaves no training samples.`);
-  }
-  return { test: order.subarray(0, testCount), train: order.subarray(testCount) };
+  const inTest = new Uint8Array(count);
+  for (let i = 0; i < testCount; i++) inTest[order[i]] = 1;
+  return inTest;
+}
+
+/** Number of ones in an assignment from `assignTestSamples`. */
+export function countTestSamples(inTest: Uint8Array): number {
+  let count = 0;
+  for (const flag of inTest) count += flag;
+  return count;
 }
 
 /**

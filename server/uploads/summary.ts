@@ -1,5 +1,5 @@
 /** Summary of an uploaded dataset, computed once at upload and shown on the dataset page. */
-import type { EncodedDataset, EncodingNotes } from './encoded.ts';
+import type { DatasetTask, EncodingNotes } from './encoded.ts';
 
 /** Statistics of one input feature over the training pool. */
 export interface FeatureStatistics {
@@ -37,40 +37,75 @@ function histogram(values: Float32Array): { edges: number[]; counts: number[] } 
   return { edges: Array.from({ length: HISTOGRAM_BINS + 1 }, (_, i) => min + i * width), counts };
 }
 
-function featureStatistics(dataset: EncodedDataset): FeatureStatistics[] {
-  const width = dataset.inputShape[0];
-  const rows = dataset.trainY.length;
-  const names = dataset.notes.featureNames ?? [];
-  return Array.from({ length: Math.min(width, MAX_FEATURE_STATISTICS) }, (_, feature) => {
-    let sum = 0;
-    let sumSquares = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let row = 0; row < rows; row++) {
-      const value = dataset.trainX[row * width + feature];
-      sum += value;
-      sumSquares += value * value;
-      if (value < min) min = value;
-      if (value > max) max = value;
+/**
+ * Per-feature sums of the training-pool samples as they are written, so the
+ * statistics need no copy of the samples. Covers the first 200 features.
+ */
+export class FeatureStatisticsAccumulator {
+  private readonly width: number;
+  private readonly sums: Float64Array;
+  private readonly sumSquares: Float64Array;
+  private readonly mins: Float64Array;
+  private readonly maxes: Float64Array;
+  private count = 0;
+
+  constructor(
+    inputWidth: number,
+    private readonly names: string[],
+  ) {
+    this.width = Math.min(inputWidth, MAX_FEATURE_STATISTICS);
+    this.sums = new Float64Array(this.width);
+    this.sumSquares = new Float64Array(this.width);
+    this.mins = new Float64Array(this.width).fill(Infinity);
+    this.maxes = new Float64Array(this.width).fill(-Infinity);
+  }
+
+  /** Adds one encoded sample. */
+  add(sample: Float32Array): void {
+    for (let feature = 0; feature < this.width; feature++) {
+      const value = sample[feature];
+      this.sums[feature] += value;
+      this.sumSquares[feature] += value * value;
+      if (value < this.mins[feature]) this.mins[feature] = value;
+      if (value > this.maxes[feature]) this.maxes[feature] = value;
     }
-    const mean = sum / rows;
-    return { name: names[feature] ?? `feature_${feature + 1}`, mean, std: Math.sqrt(Math.max(0, sumSquares / rows - mean * mean)), min, max };
-  });
+    this.count++;
+  }
+
+  /** Returns mean, standard deviation, min and max of each covered feature. */
+  statistics(): FeatureStatistics[] {
+    return Array.from({ length: this.width }, (_, feature) => {
+      const mean = this.sums[feature] / this.count;
+      const std = Math.sqrt(Math.max(0, this.sumSquares[feature] / this.count - mean * mean));
+      return { name: this.names[feature] ?? `feature_${feature + 1}`, mean, std, min: this.mins[feature], max: this.maxes[feature] };
+    });
+  }
 }
 
-/** Computes the summary of an encoded dataset. */
-export function summarizeDataset(dataset: EncodedDataset): DatasetSummary {
+/** Inputs of `summarizeDataset`: the targets of both parts and the feature statistics of tabular inputs. */
+export interface SummaryInput {
+  task: DatasetTask;
+  classes: number;
+  notes: EncodingNotes;
+  trainY: Float32Array;
+  testY: Float32Array;
+  /** Null for image inputs. */
+  features: FeatureStatistics[] | null;
+}
+
+/** Computes the summary of a dataset from its targets and feature statistics. */
+export function summarizeDataset(input: SummaryInput): DatasetSummary {
   let classBalance: DatasetSummary['classBalance'] = null;
-  if (dataset.task === 'classification') {
-    const names = dataset.notes.classNames ?? [];
-    classBalance = Array.from({ length: dataset.classes }, (_, index) => ({ className: names[index] ?? String(index), train: 0, test: 0 }));
-    for (const label of dataset.trainY) classBalance[label].train++;
-    for (const label of dataset.testY) classBalance[label].test++;
+  if (input.task === 'classification') {
+    const names = input.notes.classNames ?? [];
+    classBalance = Array.from({ length: input.classes }, (_, index) => ({ className: names[index] ?? String(index), train: 0, test: 0 }));
+    for (const label of input.trainY) classBalance[label].train++;
+    for (const label of input.testY) classBalance[label].test++;
   }
   return {
-    notes: dataset.notes,
+    notes: input.notes,
     classBalance,
-    targetHistogram: dataset.task === 'regression' ? histogram(dataset.trainY) : null,
-    features: dataset.inputShape.length === 1 ? featureStatistics(dataset) : null,
+    targetHistogram: input.task === 'regression' ? histogram(input.trainY) : null,
+    features: input.features,
   };
 }

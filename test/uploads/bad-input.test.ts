@@ -32,6 +32,7 @@ interface BadInput {
 
 const cases: BadInput[] = [
   { name: 'empty file', ...csv(''), code: 'EMPTY_FILE', message: /is empty/ },
+  { name: 'empty file without target', body: '', query: { format: 'csv', task: 'classification' }, code: 'EMPTY_FILE', message: /is empty/ },
   { name: 'header only', ...csv('a,b,label\n', { header: true }), code: 'NO_DATA_ROWS', message: /no data rows/ },
   { name: 'ragged row', ...csv('a,b,label\n1,2,x\n3,y\n'), code: 'RAGGED_ROW', message: /line 3 has 2 fields, but the header has 3/ },
   { name: 'stray quote', ...csv('a,b,label\n1,2"5,x\n3,4,y\n'), code: 'STRAY_QUOTE', message: /stray quote on line 2/ },
@@ -66,7 +67,15 @@ const cases: BadInput[] = [
   { name: 'npy inputs without image axes', ...npy(float32Npy([6, 4], new Array(24).fill(0.5)), int64Npy([0, 1, 0, 1, 0, 1])), code: 'INVALID_SHAPE', message: /shape \(6, 4\) has 2 axes/ },
   { name: 'npy NaN pixel', ...npy(float32Npy([6, 2, 2], [Number.NaN, ...new Array(23).fill(0.5)]), int64Npy([0, 1, 0, 1, 0, 1])), code: 'NON_FINITE_VALUE', message: /value NaN at flat index 0/ },
   { name: 'npz without labels', body: npzBytes({ x: images }), query: { format: 'npz', task: 'classification' }, code: 'INVALID_NPZ', message: /no labels array/ },
-  { name: 'npz that is not a zip', body: Buffer.from('definitely not a zip archive, just text'), query: { format: 'npz', task: 'classification' }, code: 'INVALID_NPZ', message: /end-of-directory/ },
+  { name: 'npz with two inputs arrays', body: npzBytes({ x: images, images, y: int64Npy([0, 1, 0, 1, 0, 1]) }), query: { format: 'npz', task: 'classification' }, code: 'INVALID_NPZ', message: /both x and images/ },
+  {
+    name: 'text in a numeric test column',
+    body: `${goodCsv()}a,b,label\n1,2,even\nx,4,odd\n`,
+    query: { format: 'csv', task: 'classification', target: 'label', testBytes: 'a,b,label\n1,2,even\nx,4,odd\n'.length },
+    code: 'COLUMN_MISMATCH',
+    message: /column "a" is numeric in the training file but has text values such as "x"/,
+  },
+  { name: 'npz that is not a zip', body: Buffer.from('definitely not a zip archive, just text'), query: { format: 'npz', task: 'classification' }, code: 'INVALID_NPZ', message: /does not start with a ZIP local file header/ },
   { name: 'viewer role', ...csv(goodCsv()), token: 'viewer', code: 'FORBIDDEN', message: /viewer; uploading datasets needs owner or editor/ },
   { name: 'non-member', ...csv(goodCsv()), token: 'outsider', code: 'NOT_FOUND', message: /not found/ },
   { name: 'no session', ...csv(goodCsv()), token: 'none', code: 'UNAUTHENTICATED', message: /sign in/ },

@@ -37,7 +37,7 @@ const DATASET_QUERY = `query ($id: ID!, $offset: Int, $limit: Int) {
     name task inputShape classNames studyId
     summary
     samples(part: TEST, offset: $offset, limit: $limit) { offset totalCount items { index values target label } }
-    experiments { id name }
+    experiments { totalCount edges { node { id name } } }
   }
 }`;
 
@@ -63,8 +63,8 @@ describe('dataset queries', () => {
   test('non-member sees no uploaded dataset', async () => {
     const result = await post(harness, DATASET_QUERY, { id: datasetId }, { token: study.outsider.token });
     expect(result.data!.dataset).toBeNull();
-    const list = await post(harness, '{ datasets { id } }', {}, { token: study.outsider.token });
-    expect(list.data!.datasets.map((row: { id: string }) => row.id)).not.toContain(datasetId);
+    const list = await post(harness, '{ datasets(first: 1000) { edges { node { id } } } }', {}, { token: study.outsider.token });
+    expect(list.data!.datasets.edges.map((edge: { node: { id: string } }) => edge.node.id)).not.toContain(datasetId);
   });
 
   test('sample index out of range is rejected', async () => {
@@ -74,8 +74,9 @@ describe('dataset queries', () => {
   });
 
   test('study lists its datasets', async () => {
-    const result = await post(harness, 'query ($id: ID!) { study(id: $id) { datasets { id name } } }', { id: study.studyId }, { token: study.viewer.token });
-    expect(result.data!.study.datasets).toEqual([{ id: datasetId, name: 'tiny' }]);
+    const result = await post(harness, 'query ($id: ID!) { study(id: $id) { datasets { totalCount edges { node { id name } } } } }', { id: study.studyId }, { token: study.viewer.token });
+    expect(result.data!.study.datasets.totalCount).toBe(1);
+    expect(result.data!.study.datasets.edges).toEqual([{ node: { id: datasetId, name: 'tiny' } }]);
   });
 });
 

@@ -22,28 +22,32 @@ export function int64Npy(values: number[]): Buffer {
   return npyBytes('<i8', [values.length], new Uint8Array(BigInt64Array.from(values.map(BigInt)).buffer));
 }
 
-/** A stored (uncompressed) ZIP archive with the given members, as numpy.savez writes. */
-export function npzBytes(members: Record<string, Buffer>): Buffer {
+/** Builds a ZIP archive of the given members, stored as numpy.savez writes them or deflated as numpy.savez_compressed does. */
+export function npzBytes(members: Record<string, Buffer>, options: { deflate?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
   const directory: Buffer[] = [];
   let offset = 0;
-  for (const [name, data] of Object.entries(members)) {
+  const method = options.deflate ? 8 : 0;
+  for (const [name, raw] of Object.entries(members)) {
     const fileName = Buffer.from(`${name}.npy`);
-    const crc = zlib.crc32(data);
+    const crc = zlib.crc32(raw);
+    const data = options.deflate ? zlib.deflateRawSync(raw) : raw;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(raw.length, 22);
     local.writeUInt16LE(fileName.length, 26);
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(0x02014b50, 0);
     entry.writeUInt16LE(20, 4);
     entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(method, 10);
     entry.writeUInt32LE(crc, 16);
     entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt32LE(raw.length, 24);
     entry.writeUInt16LE(fileName.length, 28);
     entry.writeUInt32LE(offset, 42);
     locals.push(local, fileName, data);

@@ -33,8 +33,8 @@ export interface UploadResponse {
   body: { dataset?: { id: string }; existing?: boolean; error?: { code: string; message: string } };
 }
 
-/** Starts the server; `limits` replaces TEST_LIMITS. */
-export async function startUploadServer(limits: UploadLimits = TEST_LIMITS): Promise<UploadServer> {
+/** Starts the server; `limits` replaces TEST_LIMITS, and a small `chunkBytes` makes small files span many chunks. */
+export async function startUploadServer(limits: UploadLimits = TEST_LIMITS, options: { chunkBytes?: number } = {}): Promise<UploadServer> {
   const database = await createTestDatabase();
   const db = database.prisma;
   await ensureBuiltinDatasets(db);
@@ -45,7 +45,7 @@ export async function startUploadServer(limits: UploadLimits = TEST_LIMITS): Pro
     if (role !== 'outsider') await db.membership.create({ data: { studyId: study.id, userId: user.id, role } });
     tokens[role] = (await createSession({ db, userId: user.id })).token;
   }
-  const handler = createUploadHandler({ db, logger: pino({ level: 'silent' }), limits });
+  const handler = createUploadHandler({ db, logger: pino({ level: 'silent' }), databaseUrl: database.url, limits, chunkBytes: options.chunkBytes });
   const server = http.createServer((request, response) => {
     handler.handleRequest(request, response).catch((error: unknown) => {
       response.writeHead(500).end(String(error));
@@ -61,6 +61,7 @@ export async function startUploadServer(limits: UploadLimits = TEST_LIMITS): Pro
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await handler.close();
       await database.drop();
     },
   };

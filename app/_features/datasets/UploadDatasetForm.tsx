@@ -15,6 +15,11 @@ function formatOf(file: File | null): Format | null {
   return null;
 }
 
+/** Error shown for an empty file, before anything is sent. */
+function emptyFileError(file: File): { code: string; message: string } {
+  return { code: 'EMPTY_FILE', message: `Invalid file ${file.name}: it is empty; choose a file with data.` };
+}
+
 /**
  * Form that uploads a CSV table or NumPy image tensors to a study. A CSV file
  * is previewed first, so the user confirms the detected delimiter and header
@@ -43,6 +48,10 @@ export function UploadDatasetForm({ studyId }: { studyId: string }) {
     setPreview(null);
     setError(null);
     if (next && !name) setName(next.name.replace(/\.[^.]+$/, ''));
+    if (next && next.size === 0) {
+      setError(emptyFileError(next));
+      return;
+    }
     if (next && formatOf(next) === 'csv') {
       try {
         const detected = await previewCsv(next);
@@ -57,6 +66,9 @@ export function UploadDatasetForm({ studyId }: { studyId: string }) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!file || !format) return;
+    if (file.size === 0) return setError(emptyFileError(file));
+    // Without a preview there is no target column; the preview's error stays on screen.
+    if (format === 'csv' && !preview) return;
     const query: Record<string, string> = { studyId, name: name || file.name, format, task, testFraction, seed, missing, confirmUnseenLabels: String(confirmUnseen) };
     const files: Blob[] = [file];
     if (format === 'csv' && preview) Object.assign(query, { target, delimiter: preview.delimiter, header: String(preview.hasHeader) });
