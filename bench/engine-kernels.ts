@@ -11,7 +11,7 @@ import { initBackend } from '../worker/engine/backend';
 
 const batch = Number(process.argv[2] ?? 32);
 const RUNS = 20;
-const names = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul'];
+const names = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum'];
 // Taken before initBackend replaces them.
 const shipped = new Map(names.map((name) => [name, tf.getKernel(name, 'wasm')!]));
 await initBackend('wasm');
@@ -46,3 +46,7 @@ const features = tf.randomNormal([batch, 800]);
 const hiddenGradient = tf.randomNormal([batch, 32]);
 timeKernel('BatchMatMul', { a: features, b: hiddenGradient }, { transposeA: true, transposeB: false });
 timeKernel('BatchMatMul', { a: hiddenGradient, b: tf.randomNormal([800, 32]) }, { transposeA: false, transposeB: true });
+// Bias gradients: sums over the batch and, for convolutions, the spatial axes.
+timeKernel('Sum', { x: conv1 }, { axis: [0, 1, 2], keepDims: false });
+timeKernel('Sum', { x: conv2Gradient }, { axis: [0, 1, 2], keepDims: false });
+timeKernel('Sum', { x: hiddenGradient }, { axis: [0], keepDims: false });

@@ -1,10 +1,12 @@
 /**
  * One worker process: trains one instance at a time and runs scheduling
  * jobs. `worker/pool.ts` forks one per core; run directly, it starts from the
- * environment (DATABASE_URL, TFJS_BACKEND, LOG_LEVEL, ROBUSTLAB_WORKER_ID).
+ * environment (DATABASE_URL, TFJS_BACKEND, LOG_LEVEL, WORKER_HEARTBEAT_SECONDS,
+ * ROBUSTLAB_WORKER_ID, and ROBUSTLAB_WORKER_SLOT set by the pool).
  */
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { version as tfjsVersions } from '@tensorflow/tfjs';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import pino, { type Logger } from 'pino';
 import { QUEUE_SCHEDULE, QUEUE_TRAIN } from '../lib/config.ts';
@@ -13,7 +15,8 @@ import { parseEnv } from '../server/env.ts';
 import { initBackend, type BackendName } from './engine/backend.ts';
 import { runLoggedJob } from './job-log.ts';
 import { TRAINING_STOP_GRACE_MS } from './pool.ts';
-import { createQueue, parseScheduleJob, QUEUE_TRAIN_DEAD } from './queue.ts';
+import { createQueue, parseScheduleJob, parseTrainJob, QUEUE_TRAIN_DEAD } from './queue.ts';
+import { registerWorker, type RegisteredWorker } from './registry.ts';
 import { runScheduleJob } from './scheduler.ts';
 import { runDeadTrainJob, runTrainJob } from './train-job.ts';
 
@@ -26,6 +29,10 @@ export interface WorkerOptions {
   backend?: BackendName;
   /** Seconds between polls of each queue. Default 1. */
   pollingIntervalSeconds?: number;
+  /** Slot of the worker pool that forked this process; stored in the worker registry. */
+  slot?: number | null;
+  /** Milliseconds between worker registry heartbeats (default `DEFAULT_WORKER_HEARTBEAT_MS`). */
+  heartbeatMs?: number;
 }
 
 /** A running worker. */
@@ -33,6 +40,8 @@ export interface Worker {
   workerId: string;
   backend: BackendName;
   boss: PgBoss;
+  /** Row of this process in the worker registry. */
+  registration: RegisteredWorker;
   /**
    * Stops taking jobs and lets a running training finish for up to `graceMs`
    * (default 10 s); after that the training is aborted and its job goes back
@@ -49,14 +58,34 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   logger.info({ backend, pid: process.pid }, 'worker starting');
 
   const db = createPrisma(databaseUrl, { max: 3 });
+  const registration = await registerWorker({
+    db,
+    name: workerId,
+    backend,
+    tfjsVersion: tfjsVersions.tfjs,
+    slot: options.slot,
+    heartbeatMs: options.heartbeatMs,
+    logger,
+  });
   const boss = await createQueue(databaseUrl, { logger });
   let abortTraining = false;
   const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 };
 
+  const trainJob = (job: JobWithMetadata<unknown>, jobLogger: Logger) =>
+    trainWithRegistry(registration, job, () =>
+      runTrainJob({
+        db,
+        boss,
+        job,
+        backend,
+        workerId,
+        logger: jobLogger,
+        shouldStop: () => abortTraining || job.signal.aborted,
+        onEpoch: ({ epoch, epochs }) => registration.recordEpoch(epoch, epochs),
+      }),
+    );
   await boss.work(QUEUE_TRAIN, { localConcurrency: 1, batchSize: 1, includeMetadata: true, ...polling }, async ([job]) =>
-    runLoggedJob(logger, job, (jobLogger) =>
-      runTrainJob({ db, boss, job, backend, workerId, logger: jobLogger, shouldStop: () => abortTraining || job.signal.aborted }),
-    ),
+    runLoggedJob(logger, job, (jobLogger) => trainJob(job, jobLogger)),
   );
   await boss.work(QUEUE_SCHEDULE, { localConcurrency: 1, batchSize: 1, includeMetadata: true, ...polling }, async ([job]) =>
     runLoggedJob(logger, job, (jobLogger) => scheduleJob(db, boss, job, jobLogger)),
@@ -77,13 +106,34 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         await boss.stop({ graceful: true, timeout: graceMs + 5000 });
       } finally {
         clearTimeout(abortTimer);
+        await registration.stop();
         await db.$disconnect();
       }
       logger.info('worker stopped');
     })();
     return stopping;
   };
-  return { workerId, backend, boss, stop };
+  return { workerId, backend, boss, registration, stop };
+}
+
+/** Runs a training job with the registry showing its instance as this worker's current one. */
+async function trainWithRegistry<T>(registration: RegisteredWorker, job: JobWithMetadata<unknown>, train: () => Promise<T>): Promise<T> {
+  // An invalid payload fails inside `train` with the full error, so it is not registered here.
+  const instanceId = safeInstanceId(job.data);
+  if (instanceId !== null) await registration.startTraining(instanceId);
+  try {
+    return await train();
+  } finally {
+    if (instanceId !== null) await registration.endTraining();
+  }
+}
+
+function safeInstanceId(data: unknown): string | null {
+  try {
+    return parseTrainJob(data).instanceId;
+  } catch {
+    return null;
+  }
 }
 
 async function scheduleJob(db: Db, boss: PgBoss, job: JobWithMetadata<unknown>, logger: Logger) {
@@ -101,19 +151,33 @@ async function main(): Promise<void> {
   }
 
   const workerId = process.env.ROBUSTLAB_WORKER_ID ?? `${os.hostname()}-${process.pid}`;
-  const worker = await startWorker({ databaseUrl: env.DATABASE_URL, workerId, logger, backend: env.TFJS_BACKEND });
+  const slotText = process.env.ROBUSTLAB_WORKER_SLOT;
+  const started = startWorker({
+    databaseUrl: env.DATABASE_URL,
+    workerId,
+    logger,
+    backend: env.TFJS_BACKEND,
+    slot: slotText !== undefined && /^\d+$/.test(slotText) ? Number(slotText) : null,
+    heartbeatMs: env.WORKER_HEARTBEAT_SECONDS * 1000,
+  });
+
+  // Installed before the start completes, so a stop signal during start-up still
+  // marks the worker stopped in the registry instead of killing the process.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal, workerId }, 'stop signal received');
-      worker.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error, workerId }, 'worker stop failed');
-          process.exit(1);
-        },
-      );
+      started
+        .then((worker) => worker.stop())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error, workerId }, 'worker stop failed');
+            process.exit(1);
+          },
+        );
     });
   }
+  await started;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

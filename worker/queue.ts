@@ -31,13 +31,19 @@ const INSERT_CHUNK_SIZE = 1000;
 /** Seconds between supervisor passes. With `TRAIN_HEARTBEAT_SECONDS` it bounds how long a lost job waits. */
 const SUPERVISE_INTERVAL_SECONDS = 10;
 
-/** pg-boss 12 rejects heartbeat intervals below 10 seconds. */
-const TRAIN_HEARTBEAT_SECONDS = 10;
+/**
+ * Seconds without a heartbeat after which a training job counts as lost.
+ * pg-boss 12 rejects values below 10. A worker's event loop can stall for
+ * several seconds while it loads or generates a dataset, and longer on a
+ * loaded machine; at 10 s such a live worker lost its job, so a lost worker
+ * is now found a little later instead.
+ */
+const TRAIN_HEARTBEAT_SECONDS = 30;
 
 /**
  * Training queue: one live job per instance (`exclusive` with the instance id
  * as singleton key). By these settings a killed worker's job is failed by the
- * supervisor 10-20 s after its last heartbeat and retried 5 s later.
+ * supervisor 30-40 s after its last heartbeat and retried 5 s later.
  */
 export const TRAIN_QUEUE_OPTIONS = {
   policy: 'exclusive',

@@ -25,6 +25,7 @@ export function AppHeader() {
       </Link>
       {user && (
         <div className="app-header-user">
+          <Link href="/workers">Workers</Link>
           <Link href="/settings">Settings</Link>
           <span className="user-email">{user.email}</span>
           <button type="button" className="button button-quiet" onClick={handleSignOut}>

@@ -64,7 +64,7 @@ describe('runScheduleJob', () => {
     for (const job of jobs) {
       expect(job.singletonKey).toBe(job.data.instanceId);
       expect(job.retryLimit).toBe(3);
-      expect(job.heartbeatSeconds).toBe(10);
+      expect(job.heartbeatSeconds).toBe(30);
       expect(job.deadLetter).toBe('train-instance-dead');
     }
 

@@ -14,6 +14,7 @@ import { createWasmBatchMatMulConfig } from './wasm-batch-mat-mul';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv-filter-grad';
 import { createWasmConv2DBackpropInputConfig } from './wasm-conv-input-grad';
 import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad';
+import { createWasmSumConfig } from './wasm-sum';
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -64,6 +65,7 @@ function setupWasm(): void {
     createWasmConv2DBackpropInputConfig(shippedKernel('Conv2DBackpropInput')),
     wasmMaxPoolGradConfig,
     createWasmBatchMatMulConfig(shippedKernel('BatchMatMul')),
+    createWasmSumConfig(shippedKernel('Sum')),
   ];
   for (const config of kernels) {
     // registerKernel keeps an existing kernel and only warns, so remove any first.

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRng } from '../../lib/seeds';
 import { initBackend } from './backend';
+import { FILTER_GRADIENT_METHODS } from './wasm-conv-filter-grad';
+import type { WasmBackendLike } from './wasm-kernel-call';
 
 type Shape4D = [number, number, number, number];
 type Padding = 'same' | 'valid';
@@ -43,6 +45,12 @@ const POOL_CASES: PoolCase[] = [
   { input: [2, 9, 8, 2], window: [3, 3], stride: 1, padding: 'same', levels: 4 },
   { input: [1, 5, 6, 2], window: [3, 2], stride: [2, 1], padding: 'valid', levels: 2 },
   { input: [3, 6, 6, 4], window: [3, 3], stride: 2, padding: 'same', levels: 1 },
+  // 2x2 pools with stride 2, which take the unrolled path: odd sizes, cut-off windows, all ties, batch 1.
+  { input: [1, 5, 9, 2], window: [2, 2], stride: 2, padding: 'same', levels: 2 },
+  { input: [3, 13, 13, 16], window: [2, 2], stride: 2, padding: 'valid', levels: 1000 },
+  { input: [2, 15, 15, 4], window: [2, 2], stride: 2, padding: 'same', levels: 1 },
+  { input: [1, 1, 1, 3], window: [2, 2], stride: 2, padding: 'same', levels: 2 },
+  { input: [1, 2, 3, 1], window: [2, 2], stride: 2, padding: 'valid', levels: 2 },
 ];
 
 function randomInt(rng: () => number, min: number, max: number): number {
@@ -129,6 +137,33 @@ async function compareWithCpu(compute: () => Float32Array): Promise<number> {
   return maxError / scale;
 }
 
+/** Inputs of Conv2DBackpropFilter for a case: x, an output gradient of the right shape and the kernel attributes. */
+function filterGradientInputs(c: ConvCase, seed: number) {
+  const rng = createRng(seed);
+  const filterShape: Shape4D = [...c.filter, c.input[3], c.outChannels];
+  const x = tf.tensor4d(randomValues(sizeOf(c.input), rng), c.input);
+  const info = tf.backend_util.computeConv2DInfo(c.input, filterShape, c.stride, 1, c.padding);
+  const dy = tf.tensor4d(randomValues(info.outHeight * info.outWidth * c.outChannels * c.input[0], rng), [c.input[0], info.outHeight, info.outWidth, c.outChannels]);
+  const attrs = { strides: c.stride, pad: c.padding, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape };
+  return { x, dy, info, attrs };
+}
+
+/** One-channel inputs, the case that the im2col filter gradient is chosen for, at odd sizes, strides 1 and 2 and batch 1. */
+const ONE_CHANNEL_CASES: ConvCase[] = [
+  { input: [1, 28, 28, 1], filter: [3, 3], outChannels: 16, stride: 1, padding: 'valid' },
+  { input: [3, 15, 15, 1], filter: [3, 3], outChannels: 32, stride: 1, padding: 'same' },
+  { input: [1, 9, 7, 1], filter: [3, 3], outChannels: 4, stride: 2, padding: 'same' },
+  { input: [2, 9, 7, 1], filter: [4, 2], outChannels: 3, stride: [2, 1], padding: 'valid' },
+  { input: [1, 5, 5, 1], filter: [5, 5], outChannels: 2, stride: 2, padding: 'same' },
+];
+
+/** Shape of `tf.sum(x, axis, keepDims)` for an input of `shape`, by the documented rule. */
+function expectedSumShape(shape: number[], axis: number | number[] | null, keepDims: boolean): number[] {
+  const axes = axis === null ? shape.map((_, index) => index) : [axis].flat().map((value) => (value + shape.length) % shape.length);
+  if (keepDims) return shape.map((size, index) => (axes.includes(index) ? 1 : size));
+  return shape.filter((_, index) => !axes.includes(index));
+}
+
 function caseSeed(input: number[], extra: number): number {
   return input.reduce((a, b) => a * 31 + b, extra);
 }
@@ -154,6 +189,54 @@ describe('wasm gradient kernels', () => {
     const error = await compareWithCpu(() => poolInputGradient(c, caseSeed(c.input, c.levels)));
     // Ties go to the same position on both backends, so only the float32 rounding of overlapping windows differs.
     expect(error).toBeLessThan(1e-6);
+  });
+
+  describe.each(Object.keys(FILTER_GRADIENT_METHODS) as (keyof typeof FILTER_GRADIENT_METHODS)[])('%s filter gradient', (method) => {
+    test.each([...ONE_CHANNEL_CASES, ...CONV_CASES, ...randomConvCases(16, 17)])('matches cpu for %j', async (c) => {
+      const seed = caseSeed(c.input, c.outChannels + 100);
+
+      expect(await initBackend('cpu')).toBe('cpu');
+      const onCpu = tf.tidy(() => {
+        const { x, dy, attrs } = filterGradientInputs(c, seed);
+        return (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor).dataSync() as Float32Array;
+      });
+
+      expect(await initBackend('wasm')).toBe('wasm');
+      const { x, dy, info } = filterGradientInputs(c, seed);
+      const wasm = tf.backend() as unknown as WasmBackendLike & tf.KernelBackend;
+      const buffersBefore = wasm.numDataIds();
+      const dw = FILTER_GRADIENT_METHODS[method](x, dy, info, wasm);
+      const onWasm = wasm.readSync(dw.dataId) as Float32Array;
+      wasm.disposeData(dw.dataId);
+      // Every intermediate buffer of the method is released again.
+      expect(wasm.numDataIds()).toBe(buffersBefore);
+      tf.dispose([x, dy]);
+
+      expect(dw.shape).toEqual([...c.filter, c.input[3], c.outChannels]);
+      expect(onWasm.length).toBe(onCpu.length);
+      const scale = Math.max(1, ...onCpu.map(Math.abs));
+      let maxError = 0;
+      onCpu.forEach((value, i) => (maxError = Math.max(maxError, Math.abs(value - onWasm[i]))));
+      // Sums of up to a few thousand float32 products differ only in rounding order.
+      expect(maxError / scale).toBeLessThan(1e-5);
+    });
+  });
+
+  test.each([
+    { window: [2, 2] as [number, number], stride: 2 },
+    { window: [3, 3] as [number, number], stride: 1 },
+  ])('MaxPoolGrad of NaN and -Infinity windows matches cpu for %j', async (c) => {
+    // Windows: all NaN, all -Infinity, NaN before 1, -Infinity before NaN and 2.
+    const values = [NaN, NaN, -Infinity, -Infinity, NaN, 1, -Infinity, NaN, NaN, NaN, -Infinity, -Infinity, NaN, 1, NaN, 2];
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(values, [1, 4, 4, 1]);
+        const output = tf.maxPool(x, c.window, c.stride, 'valid');
+        const dy = tf.fill(output.shape, 3);
+        const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output }, { filterSize: c.window, strides: c.stride, pad: 'valid' }) as tf.Tensor;
+        return dx.dataSync() as Float32Array;
+      });
+    expect(await compareWithCpu(compute)).toBe(0);
   });
 
   test('MaxPoolGrad sends a tied window gradient to its first position', async () => {
@@ -185,6 +268,40 @@ describe('wasm gradient kernels', () => {
       });
     // Dot products of up to 784 float32 terms differ only in rounding order.
     expect(await compareWithCpu(compute)).toBeLessThan(1e-5);
+  });
+
+  test.each([
+    { shape: [32, 26, 26, 16], axis: [0, 1, 2], keepDims: false },
+    { shape: [1, 5, 5, 3], axis: [0, 1, 2], keepDims: false },
+    { shape: [4, 7], axis: 0, keepDims: false },
+    { shape: [3, 5, 6], axis: [0, 1], keepDims: true },
+    { shape: [2, 3, 4], axis: [1, 0], keepDims: false },
+    { shape: [2, 3, 4], axis: [-3, -2], keepDims: false },
+    { shape: [2, 3, 4], axis: [0, 2], keepDims: false },
+    { shape: [2, 3, 4], axis: [1], keepDims: true },
+    { shape: [2, 3, 4], axis: null, keepDims: false },
+    { shape: [3, 1, 5], axis: [0, 1], keepDims: false },
+  ])('Sum matches cpu for %j', async (c) => {
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.tensor(randomValues(sizeOf(c.shape), createRng(caseSeed(c.shape, Number(c.keepDims)))), c.shape);
+        const total = tf.sum(x, c.axis ?? undefined, c.keepDims);
+        expect(total.shape).toEqual(expectedSumShape(c.shape, c.axis, c.keepDims));
+        return total.dataSync() as Float32Array;
+      });
+    // XNNPACK accumulates in float32 and the cpu backend in float64. The 21,632 terms per sum of the
+    // first case differ by about 4e-6 of the largest sum.
+    expect(await compareWithCpu(compute)).toBeLessThan(1e-5);
+  });
+
+  test('Sum of int32 keeps the shipped kernel', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], 'int32');
+    const total = tf.sum(x, [0, 1]);
+
+    expect(total.dtype).toBe('int32');
+    expect(Array.from(total.dataSync())).toEqual([16, 20]);
+    tf.dispose([x, total]);
   });
 
   test('Conv2DBackpropInput of conv2dTranspose matches cpu', async () => {

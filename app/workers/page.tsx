@@ -1,0 +1,5 @@
+import { WorkersView } from '../_features/workers/WorkersView.tsx';
+
+export default function WorkersPage() {
+  return <WorkersView />;
+}
