@@ -14,7 +14,8 @@
  */
 import { z } from 'zod';
 
-export const ACTIVATIONS = ['relu', 'elu', 'tanh', 'sigmoid'] as const;
+/** Activations; 'prelu' is a leaky ReLU with one trainable slope per channel or unit. */
+export const ACTIVATIONS = ['relu', 'prelu', 'elu', 'tanh', 'sigmoid'] as const;
 export const INITIALIZERS = ['he', 'glorot', 'lecun', 'normal'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
 export const STATISTICS = ['mean', 'median', 'q3', 'q3_iqr', 'max', 'min', 'std', 'iqr'] as const;
@@ -23,6 +24,53 @@ export type Activation = (typeof ACTIVATIONS)[number];
 export type Initializer = (typeof INITIALIZERS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type Statistic = (typeof STATISTICS)[number];
+
+/** Training losses: the first three for regression, cross-entropy for classification. */
+export const LOSSES = ['mse', 'mae', 'huber', 'cross_entropy'] as const;
+export type LossKind = (typeof LOSSES)[number];
+export type Task = 'classification' | 'regression';
+
+/** Losses that fit each dataset task. */
+export const LOSSES_BY_TASK: Record<Task, readonly LossKind[]> = {
+  classification: ['cross_entropy'],
+  regression: ['mse', 'mae', 'huber'],
+};
+
+/**
+ * Training loss of a model. Regression losses compare standardized targets
+ * (z-scores with the training pool's mean and standard deviation), so the
+ * Huber delta is in standard deviations of the target.
+ */
+export const lossSchema = z.preprocess(
+  // The bare name 'mse' is short for { kind: 'mse' }.
+  (value) => (typeof value === 'string' ? { kind: value } : value),
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('mse') }),
+    z.strictObject({ kind: z.literal('mae') }),
+    /** Quadratic within |error| <= delta, linear beyond. */
+    z.strictObject({ kind: z.literal('huber'), delta: z.number().gt(0).max(100).default(1) }),
+    z.strictObject({ kind: z.literal('cross_entropy') }),
+  ]),
+);
+export type Loss = z.infer<typeof lossSchema>;
+
+/** Returns the loss a model trains with when its spec names none: MSE for regression, cross-entropy for classification. */
+export function defaultLoss(task: Task): Loss {
+  return task === 'regression' ? { kind: 'mse' } : { kind: 'cross_entropy' };
+}
+
+/**
+ * Early stopping: training ends after `patience` epochs in a row whose
+ * validation loss is not below the best one so far by more than `minDelta`.
+ * The model's `epochs` is then the maximum. Needs a validation split.
+ */
+export const earlyStoppingSchema = z.strictObject({
+  patience: z.number().int().min(1).max(200),
+  minDelta: z.number().min(0).default(0),
+  /** When true, the test set is evaluated with the weights of the epoch with the lowest validation loss, also when no early stop happened. */
+  restoreBestWeights: z.boolean().default(false),
+});
+export type EarlyStopping = z.infer<typeof earlyStoppingSchema>;
 
 /** Default cap on trainable parameters of a model. */
 export const DEFAULT_PARAMETER_BUDGET = 30_000;
@@ -52,8 +100,30 @@ export const modelSpecSchema = z.strictObject({
   batchSize: z.number().int().min(1).max(4096).default(32),
   l2: z.number().min(0).max(1).default(0),
   epochs: z.number().int().min(1).max(200).default(5),
+  /** Absent: the task's default loss (`defaultLoss`). Optional so that older specs keep their hash. */
+  loss: lossSchema.optional(),
+  /** Absent: train all `epochs`. */
+  earlyStopping: earlyStoppingSchema.optional(),
 });
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
+
+/** Largest model count that random sampling draws, the same limit as a grid's size. */
+export const MAX_SAMPLED_MODELS = 100_000;
+
+/**
+ * Sampling of models from the space: the whole grid, or `count` distinct
+ * models drawn uniformly from the models within the parameter budget, the
+ * same ones for the same seed.
+ */
+export const samplingSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('grid') }),
+  z.strictObject({
+    kind: z.literal('random'),
+    count: z.number().int().min(1).max(MAX_SAMPLED_MODELS),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  }),
+]);
+export type Sampling = z.infer<typeof samplingSchema>;
 
 /**
  * Model space: the Cartesian product of every listed value. Models over the
@@ -68,7 +138,12 @@ export const modelSpaceSchema = z.strictObject({
   batchSizes: z.array(z.number().int().min(1).max(4096)).min(1).default([32]),
   l2s: z.array(z.number().min(0).max(1)).min(1).default([0]),
   epochs: z.array(z.number().int().min(1).max(200)).min(1).default([5]),
+  /** Absent: the dataset task's default loss for every model. */
+  losses: z.array(lossSchema).min(1).max(16).optional(),
+  /** Applied to every model; absent: no early stopping. */
+  earlyStopping: earlyStoppingSchema.optional(),
   parameterBudget: z.number().int().min(1).default(DEFAULT_PARAMETER_BUDGET),
+  sampling: samplingSchema.default({ kind: 'grid' }),
 });
 export type ModelSpace = z.infer<typeof modelSpaceSchema>;
 
@@ -85,6 +160,12 @@ export const thresholdRuleSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('quantile'), q: z.number().gt(0).lt(1).default(0.5) }),
   /** Keep the n best models by robustness value. */
   z.strictObject({ kind: z.literal('keepBest'), n: z.number().int().min(1) }),
+  /**
+   * Confidence racing: eliminate a model once the lower bound of its
+   * bootstrap CI is above the upper bound of the best model's CI, both at
+   * this confidence level.
+   */
+  z.strictObject({ kind: z.literal('racing'), confidence: z.number().gt(0).lt(1).default(0.95) }),
 ]);
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 
@@ -121,6 +202,10 @@ export const experimentConfigSchema = z
   .refine((c) => c.selection.warmupSteps <= c.selection.maxInstances, {
     message: 'selection.warmupSteps must not exceed selection.maxInstances',
     path: ['selection', 'warmupSteps'],
+  })
+  .refine((c) => c.space.earlyStopping === undefined || c.validationFraction > 0, {
+    message: 'Early stopping watches the validation loss, so validationFraction must be above 0. Set it (for example 0.1) or remove space.earlyStopping.',
+    path: ['space', 'earlyStopping'],
   });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;

@@ -127,6 +127,35 @@ export function sampleIndices(poolSize: number, count: number, rng: () => number
   return sample;
 }
 
+/**
+ * Draws `count` distinct integers from [0, size) with Floyd's algorithm, in
+ * O(count) time and memory whatever the size, so `size` may be up to 2^53.
+ * The order of the result is not random; sort it when order matters.
+ */
+export function sampleDistinctIndices(size: number, count: number, rng: () => number): number[] {
+  assertNonNegativeInteger('size', size);
+  assertNonNegativeInteger('count', count);
+  if (count > size) {
+    throw new RangeError(`Invalid count ${count}: cannot draw more than size ${size} distinct indices.`);
+  }
+
+  const chosen = new Set<number>();
+  for (let j = size - count; j < size; j++) {
+    const candidate = randomBelow(j + 1, rng);
+    chosen.add(chosen.has(candidate) ? j : candidate);
+  }
+  return [...chosen];
+}
+
+/**
+ * Returns a uniform integer in [0, bound). Two 32-bit draws fill the 53-bit
+ * mantissa of a double, so the bias is about bound / 2^53 at most.
+ */
+function randomBelow(bound: number, rng: () => number): number {
+  const fraction = rng() + rng() / 4294967296;
+  return Math.min(Math.floor(fraction * bound), bound - 1);
+}
+
 function assertNonNegativeInteger(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`Invalid ${name} ${value}: expected a non-negative integer.`);

@@ -8,6 +8,8 @@ import {
   shouldEliminate,
   type ModelValue,
 } from './selection';
+import { thresholdRuleSchema } from './config';
+import { robustnessValue } from './statistics';
 
 const median = { kind: 'quantile', q: 0.5 } as const;
 
@@ -87,6 +89,96 @@ describe('applyThreshold with a keepBest rule', () => {
     expect(result.threshold).toBe(0.9);
     expect(result.survivors).toEqual(['a', 'c']);
     expect(result.eliminated).toEqual(['b']);
+  });
+});
+
+describe('applyThreshold with a racing rule', () => {
+  const racing = { kind: 'racing', confidence: 0.95 } as const;
+
+  function withCi(entries: Record<string, [number, number, number] | null>): ModelValue[] {
+    return Object.entries(entries).map(([modelId, entry]) =>
+      entry === null
+        ? { modelId, value: null, ciLow: null, ciHigh: null }
+        : { modelId, value: entry[1], ciLow: entry[0], ciHigh: entry[2] },
+    );
+  }
+
+  it('eliminates a model whose CI lies above the best CI', () => {
+    const result = applyThreshold({
+      values: withCi({ best: [0.1, 0.2, 0.3], overlapping: [0.25, 0.35, 0.5], worse: [0.31, 0.4, 0.6] }),
+      rule: racing,
+    });
+    expect(result.threshold).toBe(0.3);
+    expect(result.eliminated).toEqual(['worse']);
+    expect(result.survivors).toEqual(['best', 'overlapping']);
+  });
+
+  it('keeps a model whose lower bound equals the best upper bound', () => {
+    const result = applyThreshold({ values: withCi({ a: [0.1, 0.2, 0.3], b: [0.3, 0.5, 0.7] }), rule: racing });
+    expect(result.eliminated).toEqual([]);
+  });
+
+  it('takes the best model by value, not by CI bound', () => {
+    // Model b has the lower upper bound, but a has the lower value, so a's upper bound 0.9 is the threshold.
+    const result = applyThreshold({ values: withCi({ a: [0.05, 0.2, 0.9], b: [0.25, 0.3, 0.35], c: [0.95, 1, 1.1] }), rule: racing });
+    expect(result.threshold).toBe(0.9);
+    expect(result.eliminated).toEqual(['c']);
+    expect(result.survivors).toEqual(['a', 'b']);
+  });
+
+  it('breaks ties of the best value by model id', () => {
+    const result = applyThreshold({ values: withCi({ m2: [0.1, 0.2, 0.25], m1: [0.15, 0.2, 0.4], m3: [0.3, 0.5, 0.6] }), rule: racing });
+    expect(result.threshold).toBe(0.4);
+    expect(result.eliminated).toEqual([]);
+  });
+
+  it('eliminates models without a value', () => {
+    const result = applyThreshold({ values: withCi({ a: [0.1, 0.2, 0.3], b: null }), rule: racing });
+    expect(result.eliminated).toEqual(['b']);
+    expect(result.survivors).toEqual(['a']);
+  });
+
+  it('keeps every model when no value is defined', () => {
+    expect(applyThreshold({ values: withCi({ a: null, b: null }), rule: racing })).toEqual({
+      threshold: null,
+      eliminated: [],
+      survivors: ['a', 'b'],
+    });
+  });
+
+  it('rejects a defined value without CI bounds', () => {
+    expect(() => applyThreshold({ values: values({ a: 0.2, b: 0.3 }), rule: racing })).toThrow(
+      /Invalid CI of model a \(ciLow undefined, ciHigh undefined\)/,
+    );
+  });
+
+  it('rejects a confidence outside (0, 1)', () => {
+    expect(() => applyThreshold({ values: withCi({ a: [0.1, 0.2, 0.3] }), rule: { kind: 'racing', confidence: 1 } })).toThrow(
+      /racing rule confidence 1/,
+    );
+  });
+
+  it('separates clearly worse losses with bootstrap CIs', () => {
+    const ci = (losses: number[], seed: number) => robustnessValue(losses, 'median', { seed, confidence: 0.95 });
+    const good = ci([0.1, 0.11, 0.12, 0.1, 0.13, 0.11, 0.12, 0.1], 1);
+    const close = ci([0.11, 0.12, 0.1, 0.13, 0.12, 0.11, 0.14, 0.12], 2);
+    const bad = ci([0.3, 0.32, 0.31, 0.35, 0.3, 0.33, 0.34, 0.31], 3);
+    const result = applyThreshold({
+      values: [
+        { modelId: 'good', value: good.value, ciLow: good.ciLow, ciHigh: good.ciHigh },
+        { modelId: 'close', value: close.value, ciLow: close.ciLow, ciHigh: close.ciHigh },
+        { modelId: 'bad', value: bad.value, ciLow: bad.ciLow, ciHigh: bad.ciHigh },
+      ],
+      rule: racing,
+    });
+    expect(result.eliminated).toEqual(['bad']);
+    expect(result.survivors).toEqual(['good', 'close']);
+  });
+
+  it('defaults the confidence to 0.95 in the config schema', () => {
+    expect(thresholdRuleSchema.parse({ kind: 'racing' })).toEqual({ kind: 'racing', confidence: 0.95 });
+    expect(thresholdRuleSchema.safeParse({ kind: 'racing', confidence: 1 }).success).toBe(false);
+    expect(thresholdRuleSchema.safeParse({ kind: 'racing', confidence: 0.9, q: 0.5 }).success).toBe(false);
   });
 });
 

@@ -11,6 +11,10 @@ import { quantile } from './statistics';
 export interface ModelValue {
   modelId: string;
   value: number | null;
+  /** Lower bound of the value's bootstrap CI. The `racing` rule needs it for every defined value. */
+  ciLow?: number | null;
+  /** Upper bound of the value's bootstrap CI. The `racing` rule needs it for every defined value. */
+  ciHigh?: number | null;
 }
 
 /** Outcome of one elimination. `eliminated` and `survivors` keep the input order. */
@@ -27,10 +31,17 @@ export interface ThresholdResult {
  * - `quantile`: the threshold is the linear q-quantile of the defined values.
  * - `keepBest`: the threshold is the n-th best defined value (the worst one
  *   when fewer than n are defined), so ties at the boundary are kept.
+ * - `racing`: the threshold is the upper CI bound of the best model (lowest
+ *   value, ties broken by the smaller model id), and a model is eliminated
+ *   when its lower CI bound, not its value, is above it. The CIs must be
+ *   computed at the rule's confidence level.
  *
  * A model is eliminated when its value is above the threshold or null, for
  * example when its instances diverged. When no value is defined, every model
  * is kept, so the rule never eliminates all models.
+ *
+ * @throws RangeError when a rule parameter is out of range, or when the
+ *   `racing` rule gets a defined value without both CI bounds.
  */
 export function applyThreshold(input: { values: readonly ModelValue[]; rule: ThresholdRule }): ThresholdResult {
   const { values, rule } = input;
@@ -43,6 +54,8 @@ export function applyThreshold(input: { values: readonly ModelValue[]; rule: Thr
     return { threshold: null, eliminated: [], survivors: values.map((entry) => entry.modelId) };
   }
 
+  if (rule.kind === 'racing') return applyRacing(values, rule.confidence);
+
   const threshold = thresholdOf(defined, rule);
   const eliminated: string[] = [];
   const survivors: string[] = [];
@@ -53,7 +66,41 @@ export function applyThreshold(input: { values: readonly ModelValue[]; rule: Thr
   return { threshold, eliminated, survivors };
 }
 
-function thresholdOf(sortedValues: number[], rule: ThresholdRule): number {
+/**
+ * Confidence racing: a model leaves once the lower bound of its CI is above
+ * the upper bound of the best model's CI, so the data show it is worse at
+ * the given confidence. Overlapping CIs keep both models. The best model
+ * always survives because its own lower bound is at most its upper bound.
+ */
+function applyRacing(values: readonly ModelValue[], confidence: number): ThresholdResult {
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new RangeError(`Invalid racing rule confidence ${confidence}: expected a number strictly between 0 and 1.`);
+  }
+  for (const entry of values) {
+    if (entry.value === null) continue;
+    if (!isFiniteNumber(entry.ciLow) || !isFiniteNumber(entry.ciHigh)) {
+      throw new RangeError(
+        `Invalid CI of model ${entry.modelId} (ciLow ${String(entry.ciLow)}, ciHigh ${String(entry.ciHigh)}): the racing rule needs finite CI bounds for every defined value.`,
+      );
+    }
+  }
+
+  const bestId = pickSelectedModel(values.filter((entry) => entry.value !== null));
+  const threshold = values.find((entry) => entry.modelId === bestId)?.ciHigh as number;
+  const eliminated: string[] = [];
+  const survivors: string[] = [];
+  for (const { modelId, value, ciLow } of values) {
+    if (value === null || (ciLow as number) > threshold) eliminated.push(modelId);
+    else survivors.push(modelId);
+  }
+  return { threshold, eliminated, survivors };
+}
+
+function isFiniteNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function thresholdOf(sortedValues: number[], rule: Exclude<ThresholdRule, { kind: 'racing' }>): number {
   switch (rule.kind) {
     case 'quantile':
       if (!(rule.q > 0 && rule.q < 1)) {

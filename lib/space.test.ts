@@ -151,6 +151,6 @@ describe('expandModelSpace', () => {
 
   it('rejects a space larger than the limit', () => {
     const huge = { ...space, learningRates: Array.from({ length: 50_000 }, (_, i) => (i + 1) * 1e-5) };
-    expect(() => expandModelSpace(huge, { shape: [28, 28, 1], classes: 10 })).toThrow(/exceed the limit of 100000/);
+    expect(() => expandModelSpace(huge, { shape: [28, 28, 1], classes: 10 })).toThrow(/exceed the grid limit of 100000/);
   });
 });

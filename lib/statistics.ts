@@ -127,7 +127,7 @@ export function robustnessValue(
   options: RobustnessOptions = {},
 ): RobustnessValue {
   const compute = statisticFunction(statistic);
-  const { resamples, seed, confidence } = resolveOptions(options);
+  const { resamples, seed, confidence } = resolveBootstrapOptions(options);
   const sorted = sortedFiniteLosses(losses);
   const count = sorted.length;
   if (count < 2) return { value: null, count, ciLow: null, ciHigh: null };
@@ -177,7 +177,8 @@ function statisticFunction(statistic: Statistic): (sorted: ArrayLike<number>) =>
   return STATISTIC_FUNCTIONS[statistic];
 }
 
-function resolveOptions(options: RobustnessOptions): { resamples: number; seed: number; confidence: number } {
+/** Checks bootstrap options and fills in their defaults. */
+export function resolveBootstrapOptions(options: RobustnessOptions): { resamples: number; seed: number; confidence: number } {
   const resamples = options.bootstrap ?? DEFAULT_BOOTSTRAP_RESAMPLES;
   const seed = options.seed ?? 0;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;

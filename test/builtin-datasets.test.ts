@@ -34,7 +34,7 @@ describe('ensureBuiltinDatasets with metadata', () => {
     await ensureBuiltinDatasets(database.prisma);
 
     const row = await database.prisma.dataset.findFirstOrThrow({ where: { key: 'calorimeter-position-b' } });
-    expect(row).toMatchObject({ version: 1, task: 'regression', inputShape: [15, 15, 1], classes: 1, trainCount: 51_200, testCount: 12_800 });
+    expect(row).toMatchObject({ version: 2, task: 'regression', inputShape: [15, 15, 1], classes: 2, trainCount: 51_200, testCount: 12_800 });
     expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(row.description).toContain('falling spectrum');
   });

@@ -88,6 +88,9 @@ export async function storeInstanceResult(input: {
         testLoss: result.testLoss,
         testAccuracy: result.testAccuracy,
         divergedEpoch: result.divergedEpoch,
+        stoppedEpoch: result.stoppedEpoch ?? null,
+        // JSON has no NaN or Infinity, so a non-finite metric is stored as null.
+        testMetrics: (result.testMetrics ?? []).map(({ name, value, unit }) => ({ name, value: Number.isFinite(value) ? value : null, unit })),
         durationMs: Math.round(result.durationMs),
         backend,
         error: null,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { SelectionPolicy, Statistic } from '../lib/config.ts';
 import { applyThreshold, shouldEliminate, type ModelValue } from '../lib/selection.ts';
-import { robustnessValue, type RobustnessValue } from '../lib/statistics.ts';
+import { DEFAULT_CONFIDENCE, robustnessValue, type RobustnessValue } from '../lib/statistics.ts';
 
 /** An active model with the status and test loss of each of its instances. */
 export interface ModelInstances {
@@ -37,15 +37,25 @@ export function bootstrapSeed(modelId: string): number {
 
 /**
  * Computes each model's robustness value from the test losses of its
- * finished instances. Diverged, failed and cancelled instances never enter.
+ * finished instances, with a bootstrap CI at `confidence` (default 0.95).
+ * Diverged, failed and cancelled instances never enter.
  */
-export function computeRobustness(models: readonly ModelInstances[], statistic: Statistic): ModelRobustness[] {
+export function computeRobustness(
+  models: readonly ModelInstances[],
+  statistic: Statistic,
+  confidence: number = DEFAULT_CONFIDENCE,
+): ModelRobustness[] {
   return models.map((model) => {
     const losses = model.instances
       .filter((instance) => instance.status === 'finished' && instance.testLoss !== null)
       .map((instance) => instance.testLoss as number);
-    return { modelId: model.id, ...robustnessValue(losses, statistic, { seed: bootstrapSeed(model.id) }) };
+    return { modelId: model.id, ...robustnessValue(losses, statistic, { seed: bootstrapSeed(model.id), confidence }) };
   });
+}
+
+/** Returns the CI confidence level of a policy's steps: the racing rule's level, else the default 0.95. */
+export function stepConfidence(policy: SelectionPolicy): number {
+  return policy.rule.kind === 'racing' ? policy.rule.confidence : DEFAULT_CONFIDENCE;
 }
 
 /**
@@ -64,7 +74,8 @@ export async function recordSelectionStep(input: {
   models: readonly ModelInstances[];
 }): Promise<StepRecord> {
   const { tx, experimentId, step, policy, models } = input;
-  const values = computeRobustness(models, policy.statistic);
+  // Racing compares CIs at its own confidence level, so the recorded CIs use that level too.
+  const values = computeRobustness(models, policy.statistic, stepConfidence(policy));
   const record = eliminate(values, step, policy);
 
   await tx.selectionStep.create({
@@ -101,7 +112,7 @@ function eliminate(values: ModelRobustness[], step: number, policy: SelectionPol
   const allSurvive = { threshold: null, eliminated: [], survivors: values.map((value) => value.modelId), values };
   if (!shouldEliminate(step, policy.warmupSteps)) return allSurvive;
 
-  const modelValues: ModelValue[] = values.map(({ modelId, value }) => ({ modelId, value }));
+  const modelValues: ModelValue[] = values.map(({ modelId, value, ciLow, ciHigh }) => ({ modelId, value, ciLow, ciHigh }));
   const { threshold, eliminated, survivors } = applyThreshold({ values: modelValues, rule: policy.rule });
   return { threshold, eliminated, survivors, values };
 }

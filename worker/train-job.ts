@@ -9,7 +9,7 @@ import { experimentConfigSchema, modelSpecSchema } from '../lib/config.ts';
 import type { Db } from '../server/db.ts';
 import { loadDatasetOfRow } from './datasets/index.ts';
 import type { BackendName } from './engine/backend.ts';
-import { trainInstance, TrainingStoppedError } from './engine/train.ts';
+import { resolveLoss, trainInstance, TrainingStoppedError, type EpochProgress } from './engine/train.ts';
 import { endInstanceWithoutResult, isInstanceEnded, markInstanceRunning, storeInstanceResult } from './instance-store.ts';
 import { parseTrainJob, sendSchedule, TRAIN_QUEUE_OPTIONS } from './queue.ts';
 import { captureWeights, type InstanceWeights } from './weights.ts';
@@ -33,6 +33,8 @@ export interface TrainJobInput {
   logger: Logger;
   /** Polled between training batches; true aborts the training and the job is retried later. */
   shouldStop?: () => boolean;
+  /** Called after each finished epoch, for example to show progress in the worker registry. */
+  onEpoch?: (progress: EpochProgress) => void;
 }
 
 /** Milliseconds between checks whether the experiment of a running training was cancelled. */
@@ -91,20 +93,29 @@ export async function runTrainJob(input: TrainJobInput): Promise<TrainOutcome> {
   try {
     const dataset = await loadDatasetOfRow({ db, dataset: experiment.dataset });
     const config = experimentConfigSchema.parse(experiment.config);
-    if (instance.trainSize > dataset.trainY.length) {
+    // A regression dataset stores `classes` targets per sample.
+    const poolSize = dataset.trainY.length / (dataset.task === 'regression' ? dataset.classes : 1);
+    if (instance.trainSize > poolSize) {
       throw new InvalidTrainingInputError(
-        `Invalid trainSize ${instance.trainSize}: dataset ${experiment.dataset.key} has a training pool of ${dataset.trainY.length} samples.`,
+        `Invalid trainSize ${instance.trainSize}: dataset ${experiment.dataset.key} has a training pool of ${poolSize} samples.`,
       );
+    }
+    const spec = modelSpecSchema.parse(instance.model.config);
+    try {
+      resolveLoss(spec, dataset.task);
+    } catch (error) {
+      throw new InvalidTrainingInputError(`Invalid model of experiment ${experimentId}: ${(error as Error).message}`);
     }
     let weights: InstanceWeights | null = null;
     const result = await trainInstance({
-      spec: modelSpecSchema.parse(instance.model.config),
+      spec,
       dataset,
       seeds: { init: instance.initSeed, sample: instance.sampleSeed, shuffle: instance.shuffleSeed },
       trainSize: instance.trainSize,
       validationFraction: config.validationFraction,
       backend: input.backend,
       shouldStop: () => cancellation.cancelled || (input.shouldStop?.() ?? false),
+      onEpoch: input.onEpoch,
       onTrained: async (model) => {
         weights = await captureWeights(model);
       },

@@ -1,9 +1,14 @@
 /** Rows and waits shared by the worker integration tests. */
+import type { PgBoss } from 'pg-boss';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { experimentConfigSchema, modelSpecSchema, type ModelSpec, type SelectionPolicy } from '../../lib/config.ts';
 import { countParameters, modelHash, modelLabel } from '../../lib/space.ts';
 import { ensureBuiltinDatasets } from '../../server/datasets.ts';
 import type { Db } from '../../server/db.ts';
+import { startWorker, type Worker } from '../../worker/process.ts';
+import { createQueue } from '../../worker/queue.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 /** A quiet logger: the tests read the database, not the logs. */
 export const testLogger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -92,4 +97,30 @@ export async function waitForExperimentEnd(db: Db, experimentId: string, timeout
 export function decodeFloat32(bytes: Uint8Array): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return Float32Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+}
+
+/** Database, queue and one wasm worker shared by the tests of a file. */
+export interface QueueWorkerRun {
+  database: TestDatabase;
+  boss: PgBoss;
+  worker: Worker;
+}
+
+/**
+ * Starts a test database, a queue and one wasm worker before the tests of a
+ * file and stops them after; the fields are set once `beforeAll` has run.
+ */
+export function useQueueWorker(workerId: string): QueueWorkerRun {
+  const run = {} as QueueWorkerRun;
+  beforeAll(async () => {
+    run.database = await createTestDatabase();
+    run.boss = await createQueue(run.database.url, { logger: testLogger });
+    run.worker = await startWorker({ databaseUrl: run.database.url, workerId, logger: testLogger, backend: 'wasm' });
+  });
+  afterAll(async () => {
+    await run.worker?.stop();
+    await run.boss?.stop();
+    await run.database?.drop();
+  });
+  return run;
 }

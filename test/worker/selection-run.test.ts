@@ -1,38 +1,21 @@
-import type { PgBoss } from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { robustnessValue } from '../../lib/statistics.ts';
-import { sendSchedule, createQueue } from '../../worker/queue.ts';
-import { startWorker, type Worker } from '../../worker/process.ts';
+import { sendSchedule } from '../../worker/queue.ts';
 import { bootstrapSeed } from '../../worker/selection-step.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { createExperiment, decodeFloat32, divergingModel, testLogger, tinyModel, waitForExperimentEnd } from './fixtures.ts';
+import { createExperiment, decodeFloat32, divergingModel, tinyModel, useQueueWorker, waitForExperimentEnd } from './fixtures.ts';
 
-let database: TestDatabase;
-let boss: PgBoss;
-let worker: Worker;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  boss = await createQueue(database.url, { logger: testLogger });
-  worker = await startWorker({ databaseUrl: database.url, workerId: 'selection-run-worker', logger: testLogger, backend: 'wasm' });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await boss?.stop();
-  await database?.drop();
-});
+const run = useQueueWorker('selection-run-worker');
 
 describe('selection through the queue', () => {
   test('small experiment selects a model', async () => {
-    const db = database.prisma;
+    const db = run.database.prisma;
     const { experimentId, modelIds } = await createExperiment(db, {
       name: 'three tiny models',
       models: [tinyModel({ dense: [4] }), tinyModel({ dense: [8] }), tinyModel({ dense: [16], optimizer: 'sgd', learningRate: 0.1 })],
       selection: { statistic: 'median', rule: { kind: 'quantile', q: 0.5 }, warmupSteps: 1, maxInstances: 3 },
     });
 
-    await sendSchedule(boss, experimentId);
+    await sendSchedule(run.boss, experimentId);
     expect(await waitForExperimentEnd(db, experimentId)).toBe('finished');
 
     const experiment = await db.experiment.findUniqueOrThrow({ where: { id: experimentId } });
@@ -89,7 +72,7 @@ describe('selection through the queue', () => {
   });
 
   test('stored predictions match the test loss', async () => {
-    const db = database.prisma;
+    const db = run.database.prisma;
     const instance = await db.instance.findFirstOrThrow({ where: { status: 'finished' }, include: { predictions: true } });
     const predictions = instance.predictions!;
     expect(predictions.sampleCount).toBe(2000);
@@ -107,7 +90,7 @@ describe('selection through the queue', () => {
   });
 
   test('diverged model is stored and eliminated', async () => {
-    const db = database.prisma;
+    const db = run.database.prisma;
     const stable = tinyModel({ dense: [8] });
     const { experimentId } = await createExperiment(db, {
       name: 'one diverging model',
@@ -115,7 +98,7 @@ describe('selection through the queue', () => {
       selection: { statistic: 'mean', rule: { kind: 'quantile', q: 0.5 }, warmupSteps: 1, maxInstances: 2 },
     });
 
-    await sendSchedule(boss, experimentId);
+    await sendSchedule(run.boss, experimentId);
     expect(await waitForExperimentEnd(db, experimentId)).toBe('finished');
 
     const models = await db.model.findMany({ where: { experimentId }, include: { instances: { include: { predictions: true } } } });

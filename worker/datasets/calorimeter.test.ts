@@ -133,7 +133,7 @@ describe.each(['a', 'b'])('calorimeter datasets %s', (variant) => {
     expect(dataset.trainY).toHaveLength(metadata.trainCount);
     expect(dataset.testY).toHaveLength(metadata.testCount);
     expect(dataset.trainX).toHaveLength(metadata.trainCount * 225);
-    expect(dataset.target).toEqual({ name: 'E', unit: 'GeV' });
+    expect(dataset.targets).toEqual([{ name: 'E', unit: 'GeV', relativeError: true }]);
     expect(computeSplitChecksum(dataset)).toBe(metadata.checksum);
   });
 
@@ -143,8 +143,12 @@ describe.each(['a', 'b'])('calorimeter datasets %s', (variant) => {
     const metadata = BUILTIN_DATASETS.find((entry) => entry.key === position.key)!;
 
     expect(position.trainX).toBe(energy.trainX);
-    expect(position.target).toEqual({ name: 'x', unit: 'cm' });
+    expect(position.classes).toBe(2);
+    expect(position.targets!.map((target) => target.name)).toEqual(['x', 'y']);
+    expect(position.trainY).toHaveLength(metadata.trainCount * 2);
+    expect(position.testY).toHaveLength(metadata.testCount * 2);
     expect(Math.max(...position.testY)).toBeLessThan(CELL_SIZE_CM / 2);
+    expect(Math.min(...position.testY)).toBeGreaterThanOrEqual(-CELL_SIZE_CM / 2);
     expect(computeSplitChecksum(position)).toBe(metadata.checksum);
   });
 
@@ -152,14 +156,18 @@ describe.each(['a', 'b'])('calorimeter datasets %s', (variant) => {
     const energy = await loadDataset(`calorimeter-energy-${variant}`);
     const position = await loadDataset(`calorimeter-position-${variant}`);
     const [sum] = energy.baselines!;
-    const [centre] = position.baselines!;
+    const [centreX, centreY] = position.baselines!;
+    const testX = position.testY.filter((_, i) => i % 2 === 0);
+    const testY = position.testY.filter((_, i) => i % 2 === 1);
 
     expect(sum.name).toBe('Sum of deposits');
     expect(sum.predictions).toHaveLength(energy.testY.length);
     expect(sum.metric.value).toBe(relativeRmse(sum.predictions, energy.testY));
     expect(sum.metric.value).toBeGreaterThan(0.01);
-    expect(centre.name).toBe('Energy-weighted centre');
-    expect(centre.metric).toEqual({ name: 'RMSE(x)', value: rmse(centre.predictions, position.testY), unit: 'cm' });
+    expect(centreX.name).toBe('Energy-weighted centre (x)');
+    expect(centreX.metric).toEqual({ name: 'RMSE(x)', value: rmse(centreX.predictions, testX), unit: 'cm' });
+    expect(centreY.name).toBe('Energy-weighted centre (y)');
+    expect(centreY.metric).toEqual({ name: 'RMSE(y)', value: rmse(centreY.predictions, testY), unit: 'cm' });
   });
 
   test('log scaling maps the pool into [0, 1]', async () => {

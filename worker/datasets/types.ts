@@ -5,22 +5,34 @@ export interface Dataset {
   task: 'classification' | 'regression';
   /** Shape of one sample without the batch axis, for example [28, 28, 1]. */
   inputShape: number[];
-  /** Number of classes; 1 for regression. */
+  /** Number of classes; for regression the number of targets (output units). */
   classes: number;
   /** Training-pool samples, row-major, `inputShape` values per sample. */
   trainX: Float32Array;
-  /** Training-pool targets, one per sample: class indices (Uint8Array) or regression values (Float32Array). */
+  /** Training-pool targets: a class index per sample (Uint8Array), or `classes` regression values per sample (Float32Array). */
   trainY: Uint8Array | Float32Array;
   testX: Float32Array;
   testY: Uint8Array | Float32Array;
   /** Hex sha256 over trainX, trainY, testX and testY bytes, in that order. */
   checksum: string;
-  /** Name and unit of the regression target, for example 'E' in 'GeV'; absent for classification. */
-  target?: { name: string; unit: string };
+  /**
+   * Regression targets in output order, for example E in GeV, or x and y in cm.
+   * `trainY` and `testY` then contain `targets.length` values per sample. Absent
+   * for classification and for an uploaded regression dataset (one target).
+   */
+  targets?: TargetInfo[];
   /** Scaling applied to trainX and testX, fitted on the training pool only. */
   scaling?: FeatureScaling;
   /** Reference methods evaluated on the test set, to be shown beside every model. */
   baselines?: Baseline[];
+}
+
+/** Name and unit of one regression target. */
+export interface TargetInfo {
+  name: string;
+  unit: string;
+  /** Also report RMSE relative to the target, RMSE(E)/E, as for a calorimeter energy. */
+  relativeError?: boolean;
 }
 
 /**

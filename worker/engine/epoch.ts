@@ -1,7 +1,7 @@
 /** One training epoch: optimizer steps over the shuffled training sample, batch by batch. */
 import * as tf from '@tensorflow/tfjs';
-import { gatherBatch, meanDataLoss, yieldToEventLoop, type Samples } from './batches';
-import type { ModelInput } from './model';
+import type { Loss } from '../../lib/config';
+import { gatherBatch, meanDataLoss, yieldToEventLoop, type OutputLayout, type Samples } from './batches';
 
 /** State of the instance being trained that an epoch reads and updates. */
 export interface EpochTraining {
@@ -10,7 +10,10 @@ export interface EpochTraining {
   /** Trainable variables of the model, the ones the optimizer updates. */
   variables: tf.Variable[];
   pool: Samples;
-  input: ModelInput;
+  /** Shape of one sample without the batch axis. */
+  inputShape: number[];
+  layout: OutputLayout;
+  loss: Loss;
   batchSize: number;
   shouldStop?: () => boolean;
 }
@@ -23,14 +26,14 @@ export class TrainingStoppedError extends Error {
   }
 }
 
-/** Runs one optimizer step on a batch; returns the batch's data loss (cross-entropy or squared error) and its total loss with the L2 penalty. */
+/** Runs one optimizer step on a batch; returns the batch's data loss (the model's loss) and its total loss with the L2 penalty. */
 function trainBatch(training: EpochTraining, xs: tf.Tensor, ys: tf.Tensor2D): { dataLoss: number; totalLoss: number } {
   const { model, optimizer, variables } = training;
   let dataLossTensor: tf.Scalar | undefined;
   const totalTensor = optimizer.minimize(
     () => {
-      const probs = model.apply(xs, { training: true }) as tf.Tensor2D;
-      const dataLoss = meanDataLoss(ys, probs, training.input.classes);
+      const outputs = model.apply(xs, { training: true }) as tf.Tensor2D;
+      const dataLoss = meanDataLoss(ys, outputs, training.layout, training.loss);
       dataLossTensor = tf.keep(dataLoss);
       // Regularization losses of the layers (the L2 penalty of every kernel).
       return model.calculateLosses().reduce((sum: tf.Scalar, penalty) => tf.add(sum, penalty), dataLoss);
@@ -53,14 +56,14 @@ function trainBatch(training: EpochTraining, xs: tf.Tensor, ys: tf.Tensor2D): { 
  * @throws TrainingStoppedError when `shouldStop` returns true before a batch
  */
 export async function trainEpoch(training: EpochTraining, order: number[]): Promise<number | null> {
-  const { pool, input, batchSize } = training;
+  const { pool, inputShape, layout, batchSize } = training;
   let weightedLoss = 0;
 
   for (let start = 0; start < order.length; start += batchSize) {
     if (training.shouldStop?.()) throw new TrainingStoppedError();
 
     const batch = order.slice(start, start + batchSize);
-    const { xs, ys } = gatherBatch(pool, batch, input.shape, input.classes);
+    const { xs, ys } = gatherBatch(pool, batch, inputShape, layout);
     let losses: { dataLoss: number; totalLoss: number };
     try {
       losses = trainBatch(training, xs, ys);

@@ -118,7 +118,7 @@ describe('buildModel', () => {
   test('rejects invalid input shape and classes', () => {
     const spec = specOf({ architecture: { conv: [], dense: [] } });
     expect(() => buildModel(spec, { shape: [28, 0], classes: 10 }, 1)).toThrow(/Invalid input shape \[28, 0\]/);
-    expect(() => buildModel(spec, { shape: [784], classes: 0 }, 1)).toThrow(/Invalid number of classes 0/);
+    expect(() => buildModel(spec, { shape: [784], classes: 0 }, 1)).toThrow(/Invalid number of targets 0/);
   });
 });
 

@@ -5,19 +5,31 @@
  * layers (stride 1, 'same' padding, bias, the model's activation), each
  * followed by max-pooling with window = stride = `pool` when pool > 1 ('valid'
  * padding, so a side of n becomes floor(n / pool)), then flatten, the hidden
- * dense layers and a softmax output layer (linear for one output unit).
+ * dense layers and the output layer: softmax for classification, linear for
+ * regression. With 'prelu' each conv and hidden dense layer is linear and
+ * followed by a PReLU layer with one slope per channel or unit.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Activation, Initializer, ModelSpec, Optimizer } from '../../lib/config';
+import type { Initializer, ModelSpec, Optimizer, Task } from '../../lib/config';
 import { createRng } from '../../lib/seeds';
 import { convInputShape } from '../../lib/space';
 import { WasmAdamOptimizer } from './wasm-adam';
 
-/** Shape of one sample (without the batch axis) and the number of classes. */
+/** Shape of one sample (without the batch axis), the number of output units and the task. */
 export interface ModelInput {
   shape: number[];
+  /** Classes for classification; targets for regression. */
   classes: number;
+  /** Absent: classification for more than one output unit, else regression. */
+  task?: Task;
 }
+
+function taskOf(input: ModelInput): Task {
+  return input.task ?? (input.classes > 1 ? 'classification' : 'regression');
+}
+
+/** Initial PReLU slope, the default `init` of PyTorch `nn.PReLU`. */
+const PRELU_INITIAL_SLOPE = 0.25;
 
 type LayerInitializer = ReturnType<typeof tf.initializers.heNormal>;
 
@@ -50,8 +62,10 @@ function layerOptions(spec: ModelSpec, rng: () => number) {
 }
 
 function validateInput(input: ModelInput): void {
-  if (!Number.isInteger(input.classes) || input.classes < 1) {
-    throw new Error(`Invalid number of classes ${input.classes}: expected an integer of at least 1.`);
+  const classification = taskOf(input) === 'classification';
+  const least = classification ? 2 : 1;
+  if (!Number.isInteger(input.classes) || input.classes < least) {
+    throw new Error(`Invalid number of ${classification ? 'classes' : 'targets'} ${input.classes}: expected an integer of at least ${least}.`);
   }
   if (input.shape.length === 0 || input.shape.some((size) => !Number.isInteger(size) || size < 1)) {
     throw new Error(`Invalid input shape [${input.shape.join(', ')}]: expected positive integer sizes.`);
@@ -65,7 +79,9 @@ function validateInput(input: ModelInput): void {
 export function buildModel(spec: ModelSpec, input: ModelInput, seed: number): tf.LayersModel {
   validateInput(input);
   const rng = createRng(seed);
-  const activation: Activation = spec.activation;
+  // PReLU is a layer of its own after a linear conv or dense layer.
+  const prelu = spec.activation === 'prelu';
+  const activation = spec.activation === 'prelu' ? 'linear' : spec.activation;
   const hasConv = spec.architecture.conv.length > 0;
 
   // A functional model rather than tf.sequential: Sequential.calculateLosses()
@@ -87,6 +103,8 @@ export function buildModel(spec: ModelSpec, input: ModelInput, seed: number): tf
       ...layerOptions(spec, rng),
     });
     outputs = layer.apply(outputs) as tf.SymbolicTensor;
+    // One slope per filter, shared over height and width.
+    if (prelu) outputs = preluLayer([1, 2]).apply(outputs) as tf.SymbolicTensor;
     if (conv.pool > 1) {
       const pooling = tf.layers.maxPooling2d({ poolSize: conv.pool, strides: conv.pool, padding: 'valid' });
       outputs = pooling.apply(outputs) as tf.SymbolicTensor;
@@ -97,14 +115,17 @@ export function buildModel(spec: ModelSpec, input: ModelInput, seed: number): tf
   if (hasConv || input.shape.length > 1) outputs = tf.layers.flatten().apply(outputs) as tf.SymbolicTensor;
   for (const units of spec.architecture.dense) {
     outputs = tf.layers.dense({ units, activation, ...layerOptions(spec, rng) }).apply(outputs) as tf.SymbolicTensor;
+    if (prelu) outputs = preluLayer(undefined).apply(outputs) as tf.SymbolicTensor;
   }
 
-  // NOTE: a single output unit is taken as a regression target. Several regression
-  // targets would need the task passed in, because they must not go through softmax.
-  const outputActivation = input.classes > 1 ? 'softmax' : 'linear';
+  const outputActivation = taskOf(input) === 'classification' ? 'softmax' : 'linear';
   const output = tf.layers.dense({ units: input.classes, activation: outputActivation, ...layerOptions(spec, rng) });
   outputs = output.apply(outputs) as tf.SymbolicTensor;
   return tf.model({ inputs, outputs });
+}
+
+function preluLayer(sharedAxes: number[] | undefined): tf.layers.Layer {
+  return tf.layers.prelu({ sharedAxes, alphaInitializer: tf.initializers.constant({ value: PRELU_INITIAL_SLOPE }) });
 }
 
 /** SGD with momentum that also frees its learning-rate scalar on `dispose`. */

@@ -9,19 +9,39 @@ const PREVIEW_QUERY = /* GraphQL */ `
     previewModelSpace(dataset: $dataset, config: $config) {
       modelCount
       overBudget
+      spaceSize
+      withinBudget
+      sampling
       exhaustiveTrainings
+      trainings { min expected max }
     }
   }
 `;
 
-type Preview = { modelCount: number; overBudget: number; exhaustiveTrainings: number };
+type Preview = {
+  modelCount: number;
+  overBudget: number;
+  spaceSize: number;
+  withinBudget: number;
+  sampling: 'GRID' | 'RANDOM';
+  exhaustiveTrainings: number;
+  trainings: { min: number; expected: number | null; max: number };
+};
+
+/** Formats the training estimate as `1,200 (1,000–4,000)`, or the range alone when there is no expected value. */
+function formatEstimate({ min, expected, max }: Preview['trainings']): string {
+  const range = min === max ? formatCount(min) : `${formatCount(min)}–${formatCount(max)}`;
+  if (expected === null) return range;
+  return min === max ? range : `${formatCount(expected)} (${range})`;
+}
 
 /** Waits this long after the last edit before asking the server for a preview. */
 const PREVIEW_DEBOUNCE_MS = 300;
 
 /**
- * Live summary of the model space: model count, models over the parameter
- * budget and the trainings of an exhaustive search. `config` is null while the
+ * Live summary of the model space: model count (sampled or the grid), models
+ * over the parameter budget and the estimated trainings of selection between
+ * their lower bound and exhaustive search. `config` is null while the
  * form has client-side errors. `onErrorChange` receives the server's error
  * for the latest previewed config, or null once a preview succeeds.
  */
@@ -74,15 +94,31 @@ export function ModelSpacePreview({
             <dt>Models</dt>
             <dd>{formatCount(preview.modelCount)}</dd>
           </div>
+          {preview.sampling === 'RANDOM' && (
+            <div>
+              <dt>Sampled from</dt>
+              <dd>{formatCount(preview.withinBudget)} models within budget</dd>
+            </div>
+          )}
           <div>
             <dt>Over parameter budget</dt>
             <dd>{formatCount(preview.overBudget)}</dd>
+          </div>
+          <div>
+            <dt>Estimated trainings</dt>
+            <dd>{formatEstimate(preview.trainings)}</dd>
           </div>
           <div>
             <dt>Exhaustive trainings</dt>
             <dd>{formatCount(preview.exhaustiveTrainings)}</dd>
           </div>
         </dl>
+      )}
+      {configKey !== null && !error && preview && (
+        <p className="muted small">
+          The estimate assumes every instance finishes and no two robustness values tie. The range runs from every model
+          trained k + 1 times to exhaustive search.
+        </p>
       )}
       {configKey !== null && !error && !preview && <p className="muted">Computing…</p>}
     </aside>

@@ -9,13 +9,13 @@ import type { DatasetOption } from './SpaceFields.tsx';
 const NEW_EXPERIMENT_QUERY = /* GraphQL */ `
   query NewExperiment($studyId: ID!) {
     study(id: $studyId) { id name role }
-    datasets { key name version task trainCount inputShape }
+    datasets(first: 1000) { edges { node { key name version task trainCount inputShape } } }
   }
 `;
 
 type NewExperimentData = {
   study: { id: string; name: string; role: string } | null;
-  datasets: DatasetOption[];
+  datasets: { edges: { node: DatasetOption }[] };
 };
 
 /** Loads the study and the datasets, then shows the new-experiment form. */
@@ -38,7 +38,7 @@ export function NewExperiment({ studyId }: { studyId: string }) {
       {data.study.role === 'VIEWER' && (
         <p className="notice">Viewers cannot create experiments; ask an owner or editor of this study.</p>
       )}
-      <ExperimentForm studyId={data.study.id} datasets={data.datasets} />
+      <ExperimentForm studyId={data.study.id} datasets={data.datasets.edges.map((edge) => edge.node)} />
     </>
   );
 }

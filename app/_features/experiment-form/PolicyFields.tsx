@@ -68,6 +68,13 @@ export function PolicyFields({ state, errors, update }: PolicyFieldsProps) {
           </label>
           <TextField label="Keep best N" name="keepBest" inputMode="numeric" value={state.keepBest} error={errors.keepBest} disabled={state.ruleKind !== 'keepBest'} onChange={(keepBest) => update({ keepBest })} />
         </div>
+        <div className="rule-option">
+          <label className="checkbox">
+            <input type="radio" name="ruleKind" checked={state.ruleKind === 'racing'} onChange={() => update({ ruleKind: 'racing' })} />
+            Confidence racing: drop a model once its CI lies above the best model&apos;s CI
+          </label>
+          <TextField label="Confidence level" name="racingConfidence" inputMode="decimal" value={state.racingConfidence} error={errors.racingConfidence} hint="For example 0.95" disabled={state.ruleKind !== 'racing'} onChange={(racingConfidence) => update({ racingConfidence })} />
+        </div>
       </fieldset>
     </section>
   );

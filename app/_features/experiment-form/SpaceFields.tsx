@@ -1,6 +1,8 @@
 'use client';
 
 import { ArchitectureEditor } from './ArchitectureEditor.tsx';
+import { SamplingFields } from './SamplingFields.tsx';
+import { TrainingFields } from './TrainingFields.tsx';
 import { CheckboxGroup, TextField } from './fields.tsx';
 import { ACTIVATIONS, INITIALIZERS, OPTIMIZERS, type FormErrors, type FormState } from './form-state.ts';
 
@@ -15,7 +17,8 @@ type SpaceFieldsProps = {
 
 /** Dataset, architectures and training hyperparameters: the model space of the experiment. */
 export function SpaceFields({ state, errors, datasets, update }: SpaceFieldsProps) {
-  const pool = datasets.find((dataset) => dataset.key === state.dataset)?.trainCount;
+  const chosen = datasets.find((dataset) => dataset.key === state.dataset);
+  const pool = chosen?.trainCount;
 
   return (
     <section className="form-section" aria-labelledby="space-title">
@@ -43,6 +46,8 @@ export function SpaceFields({ state, errors, datasets, update }: SpaceFieldsProp
         <TextField label="L2" name="l2s" value={state.l2s} error={errors.l2s} hint="Comma-separated weight penalties, e.g. 0, 0.0001" onChange={(l2s) => update({ l2s })} />
         <TextField label="Parameter budget" name="parameterBudget" inputMode="numeric" value={state.parameterBudget} error={errors.parameterBudget} hint="Larger models are left out" onChange={(parameterBudget) => update({ parameterBudget })} />
       </div>
+      <TrainingFields state={state} errors={errors} task={chosen?.task} update={update} />
+      <SamplingFields state={state} errors={errors} update={update} />
       <div className="field-grid">
         <TextField
           label="Train size"

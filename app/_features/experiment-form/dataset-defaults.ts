@@ -6,7 +6,7 @@
 import { initialFormState, type ArchitectureRow, type FormState } from './form-state.ts';
 
 /** The dataset fields that the defaults depend on. */
-export type DatasetShape = { inputShape: number[]; trainCount: number };
+export type DatasetShape = { inputShape: number[]; trainCount: number; task?: string };
 
 /** Returns true for a dataset of feature vectors, which convolution layers cannot take. */
 export function isTabular(dataset: DatasetShape): boolean {
@@ -44,5 +44,7 @@ export function datasetSwitchPatch(state: FormState, previous: DatasetShape | un
   if (state.trainSize.trim() === defaultTrainSize(previous)) {
     patch.trainSize = defaultTrainSize(next);
   }
+  // Losses of one task do not fit the other, so a task change falls back to the new task's default loss.
+  if (previous?.task !== next?.task) patch.losses = [];
   return patch;
 }

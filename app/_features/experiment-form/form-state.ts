@@ -5,7 +5,12 @@
  * one source of them, and its BAD_USER_INPUT messages appear next to the form.
  */
 
-export const ACTIVATIONS = ['relu', 'elu', 'tanh', 'sigmoid'] as const;
+export const ACTIVATIONS = ['relu', 'prelu', 'elu', 'tanh', 'sigmoid'] as const;
+/** Losses the form offers for each dataset task; none chosen means the task's default (MSE or cross-entropy). */
+export const LOSSES_BY_TASK: Record<string, readonly string[]> = {
+  regression: ['mse', 'mae', 'huber'],
+  classification: ['cross_entropy'],
+};
 export const INITIALIZERS = ['he', 'glorot', 'lecun', 'normal'] as const;
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
 
@@ -29,14 +34,26 @@ export type FormState = {
   batchSizes: string;
   epochs: string;
   l2s: string;
+  /** Chosen losses; empty for the dataset task's default. */
+  losses: string[];
+  huberDelta: string;
+  earlyStopping: boolean;
+  patience: string;
+  minDelta: string;
+  restoreBestWeights: boolean;
   parameterBudget: string;
+  samplingKind: 'grid' | 'random';
+  sampleCount: string;
+  sampleSeed: string;
   trainSize: string;
   validationFraction: string;
   randomness: { init: boolean; sample: boolean; shuffle: boolean };
   statistic: string;
-  ruleKind: 'quantile' | 'keepBest';
+  ruleKind: 'quantile' | 'keepBest' | 'racing';
   quantile: string;
   keepBest: string;
+  /** Confidence level of the racing rule's CIs, from 0 to 1. */
+  racingConfidence: string;
   warmupSteps: string;
   maxInstances: string;
   seed: string;
@@ -61,7 +78,16 @@ export function initialFormState(): FormState {
     batchSizes: '32',
     epochs: '3',
     l2s: '0',
+    losses: [],
+    huberDelta: '1',
+    earlyStopping: false,
+    patience: '3',
+    minDelta: '0',
+    restoreBestWeights: false,
     parameterBudget: '30000',
+    samplingKind: 'grid',
+    sampleCount: '200',
+    sampleSeed: '1',
     trainSize: '2000',
     validationFraction: '0.1',
     randomness: { init: true, sample: true, shuffle: true },
@@ -69,6 +95,7 @@ export function initialFormState(): FormState {
     ruleKind: 'quantile',
     quantile: '0.5',
     keepBest: '2',
+    racingConfidence: '0.95',
     warmupSteps: '3',
     maxInstances: '8',
     seed: '1',
@@ -132,6 +159,26 @@ function parseArchitectures(state: FormState, errors: FormErrors) {
   });
 }
 
+/** Losses, early stopping and sampling: fields left out of the configuration while they have their defaults. */
+function optionalSpaceFields(state: FormState, errors: FormErrors): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (state.losses.length > 0) {
+    fields.losses = state.losses.map((loss) => (loss === 'huber' ? { kind: 'huber', delta: parseNumber(state.huberDelta, 'huberDelta', errors) } : loss));
+  }
+  if (state.earlyStopping) {
+    fields.earlyStopping = {
+      patience: parseNumber(state.patience, 'patience', errors),
+      minDelta: parseNumber(state.minDelta, 'minDelta', errors),
+      restoreBestWeights: state.restoreBestWeights,
+    };
+  }
+  fields.sampling =
+    state.samplingKind === 'grid'
+      ? { kind: 'grid' }
+      : { kind: 'random', count: parseNumber(state.sampleCount, 'sampleCount', errors), seed: parseNumber(state.sampleSeed, 'sampleSeed', errors) };
+  return fields;
+}
+
 /** Converts the form state to an experiment configuration, or returns the client-side errors. */
 export function buildConfig(state: FormState): { config: Record<string, unknown>; errors: FormErrors } {
   const errors: FormErrors = {};
@@ -145,6 +192,7 @@ export function buildConfig(state: FormState): { config: Record<string, unknown>
     epochs: parseList(state, 'epochs', errors),
     l2s: parseList(state, 'l2s', errors),
     parameterBudget: parseNumber(state.parameterBudget, 'parameterBudget', errors),
+    ...optionalSpaceFields(state, errors),
   };
   for (const field of ['activations', 'initializers', 'optimizers'] as const) {
     if (state[field].length === 0) errors[field] = 'Choose at least one.';
@@ -153,7 +201,9 @@ export function buildConfig(state: FormState): { config: Record<string, unknown>
   const rule =
     state.ruleKind === 'quantile'
       ? { kind: 'quantile', q: parseNumber(state.quantile, 'quantile', errors) }
-      : { kind: 'keepBest', n: parseNumber(state.keepBest, 'keepBest', errors) };
+      : state.ruleKind === 'racing'
+        ? { kind: 'racing', confidence: parseNumber(state.racingConfidence, 'racingConfidence', errors) }
+        : { kind: 'keepBest', n: parseNumber(state.keepBest, 'keepBest', errors) };
 
   const config = {
     name: state.name,

@@ -1,19 +1,34 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import { graphqlRequest } from '../../_components/graphql-client.ts';
 import { StatusBadge } from '../../_components/StatusBadge.tsx';
 import { formatCount, formatDateTime, formatDuration, statisticLabel } from '../../_components/format.ts';
+import { compareExperimentsHref } from '../compare/compare-params.ts';
 import { isLive, type ExperimentData } from './experiment-query.ts';
 
 const CANCEL_MUTATION = /* GraphQL */ `
   mutation CancelExperiment($id: ID!) { cancelExperiment(id: $id) { id status } }
 `;
 
-function ruleText(rule: { kind: string; q?: number; n?: number } | undefined): string {
+function ruleText(rule: { kind: string; q?: number; n?: number; confidence?: number } | undefined): string {
   if (rule?.kind === 'quantile') return `quantile q = ${rule.q}`;
   if (rule?.kind === 'keepBest') return `keep best ${rule.n}`;
+  if (rule?.kind === 'racing') return `confidence racing, ${Number(((rule.confidence ?? 0.95) * 100).toPrecision(4))}% CI`;
   return '—';
+}
+
+/** Loss, early stopping and sampling of the model space, as stored in the experiment's configuration. */
+function modelSpaceFigures(space: ExperimentData['config']['space']): [string, string][] {
+  const losses = space?.losses?.map((loss) => (loss.kind === 'huber' ? `huber (delta ${loss.delta})` : loss.kind)).join(', ');
+  const stopping = space?.earlyStopping;
+  const sampling = space?.sampling;
+  return [
+    ['Loss', losses ?? 'task default'],
+    ['Early stopping', stopping ? `patience ${stopping.patience}, min delta ${stopping.minDelta}${stopping.restoreBestWeights ? ', best weights' : ''}` : 'off'],
+    ['Sampling', sampling?.kind === 'random' ? `random ${formatCount(sampling.count ?? 0)}, seed ${sampling.seed}` : 'grid'],
+  ];
 }
 
 /** Title, status, policy figures and trainings spent; a cancel button while the experiment runs. */
@@ -43,6 +58,7 @@ export function ExperimentHeader({ experiment, status, onChanged }: { experiment
     ['Warm-up k', String(experiment.warmupSteps)],
     ['n_max', String(experiment.maxInstances)],
     ['Train size', experiment.config.trainSize ? formatCount(experiment.config.trainSize) : '—'],
+    ...modelSpaceFigures(experiment.config.space),
     ['Models', formatCount(experiment.modelCount)],
     ['Trainings', `${formatCount(experiment.trainingsSpent)} of ${formatCount(experiment.exhaustiveTrainings)} exhaustive`],
     ['Saving', saving ?? '—'],
@@ -58,11 +74,16 @@ export function ExperimentHeader({ experiment, status, onChanged }: { experiment
             {experiment.name} <StatusBadge status={status} />
           </h1>
         </div>
-        {canEdit && isLive(status) && (
-          <button type="button" className="button button-danger" onClick={cancel} disabled={cancelling}>
-            {cancelling ? 'Cancelling…' : 'Cancel experiment'}
-          </button>
-        )}
+        <div style={{ display: 'flex', gap: 8 }}>
+          <Link className="button" href={compareExperimentsHref(experiment.study.id, [experiment.id])}>
+            Compare
+          </Link>
+          {canEdit && isLive(status) && (
+            <button type="button" className="button button-danger" onClick={cancel} disabled={cancelling}>
+              {cancelling ? 'Cancelling…' : 'Cancel experiment'}
+            </button>
+          )}
+        </div>
       </div>
       {cancelError && <p role="alert" className="error-text">{cancelError}</p>}
       {experiment.error && (

@@ -188,7 +188,15 @@ export type ExperimentData = {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
-  config: { trainSize?: number; selection?: { rule?: { kind: string; q?: number; n?: number } } };
+  config: {
+    trainSize?: number;
+    selection?: { rule?: { kind: string; q?: number; n?: number } };
+    space?: {
+      losses?: { kind: string; delta?: number }[];
+      earlyStopping?: { patience: number; minDelta: number; restoreBestWeights: boolean };
+      sampling?: { kind: string; count?: number; seed?: number };
+    };
+  };
   study: { id: string; name: string; role: string };
   dataset: { key: string; name: string; version: number; task: string };
   progress: Progress;
