@@ -15,6 +15,7 @@ import type { PgBoss } from 'pg-boss';
 import pino from 'pino';
 import { createRng } from '../lib/seeds.ts';
 import { quantile } from '../lib/statistics.ts';
+import { DEFAULT_SIGN_IN_LIMITS, SignInLimiter } from '../server/auth/sign-in-limiter.ts';
 import { computeSampleSpread, loadFinishedPredictions, sortSampleSpread } from '../server/data/predictions.ts';
 import type { Db } from '../server/db.ts';
 import { createLoaders, type GraphQLContext } from '../server/graphql/context.ts';
@@ -140,7 +141,8 @@ async function writeAll(db: Db, rows: Awaited<ReturnType<typeof createRows>>): P
 async function runQuery(db: Db, user: { id: string; email: string; name: string; isAdmin: boolean }, source: string, variables: Record<string, unknown>) {
   const context: GraphQLContext = {
     db, user, boss: null as unknown as PgBoss, hub: null as unknown as ProgressHub, logger: pino({ level: 'silent' }),
-    requestId: 'bench', sessionToken: null, secureCookies: false, setCookie: () => {}, loaders: createLoaders(db, user),
+    requestId: 'bench', sessionToken: null, clientAddress: '127.0.0.1', signInLimiter: new SignInLimiter({ db, limits: DEFAULT_SIGN_IN_LIMITS }),
+    secureCookies: false, setCookie: () => {}, loaders: createLoaders(db, user),
   };
   const result = await graphql({ schema, source, variableValues: variables, contextValue: context });
   if (result.errors) throw new Error(`GraphQL query failed: ${result.errors.map((error) => error.message).join('; ')}`);

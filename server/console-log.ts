@@ -29,9 +29,15 @@ export interface StartLogging {
   logFile: string | null;
 }
 
-/** Chooses where the logs of `npm start` go; the log file is `<dataDir>/logs/robustlab.log`. */
+/** Name of the main process in the `process` field of its log lines; web processes are `web 1`, `web 2`, … */
+export const MAIN_PROCESS_NAME = 'main';
+
+/**
+ * Chooses where the logs of `npm start` go; the log file is `<dataDir>/logs/robustlab.log`.
+ * Every line names its `process`, because web processes write to the same file through this one.
+ */
 export function createStartLogging({ env, dataDir, service }: { env: Env; dataDir: string; service: string }): StartLogging {
-  const base = { service };
+  const base = { service, process: MAIN_PROCESS_NAME };
   if (env.ROBUSTLAB_LOG_FORMAT === 'json' || env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') {
     return {
       logger: pino({ level: env.LOG_LEVEL, base }),
@@ -70,12 +76,22 @@ export function createStartLogging({ env, dataDir, service }: { env: Env; dataDi
 }
 
 /**
+ * Creates the logger of a forked web process: JSON lines on stdout, which the
+ * main process reads line by line and passes to `writeWorkerLine` of its
+ * StartLogging, so one process writes the log file and lines never interleave.
+ * The `pid` distinguishes a restarted web process from the one it replaced.
+ */
+export function createWebProcessLogger({ env, service, processName }: { env: Env; service: string; processName: string }): Logger {
+  return pino({ level: env.LOG_LEVEL, base: { service, process: processName, pid: process.pid } }, pino.destination({ fd: 1, sync: true }));
+}
+
+/**
  * Turns a JSON log line at warn or above into `WARN message (error: ...)`,
  * without stacks, which stay in the log file. Returns null for lower levels.
  * A line that is not JSON, such as a crash message, is returned as it is.
  */
 export function formatConsoleLine(jsonLine: string, logFile: string): string | null {
-  let entry: { level?: number; msg?: string; err?: { message?: string }; slot?: number; workerId?: string; stderr?: string };
+  let entry: { level?: number; msg?: string; err?: { message?: string }; slot?: number; workerId?: string; webProcess?: number; process?: string; stderr?: string };
   try {
     entry = JSON.parse(jsonLine);
   } catch {
@@ -83,7 +99,11 @@ export function formatConsoleLine(jsonLine: string, logFile: string): string | n
   }
   if (typeof entry.level !== 'number' || entry.level < WARN_LEVEL) return null;
 
-  const source = entry.workerId ?? (entry.slot !== undefined ? `worker ${entry.slot}` : undefined);
+  // The main process names a web process in `webProcess`, and the lines of a web process carry its name in `process`.
+  let webProcess: string | undefined;
+  if (entry.webProcess !== undefined) webProcess = `web ${entry.webProcess}`;
+  else if (entry.process !== MAIN_PROCESS_NAME) webProcess = entry.process;
+  const source = entry.workerId ?? (entry.slot !== undefined ? `worker ${entry.slot}` : webProcess);
   const prefix = `${LEVEL_NAMES[entry.level] ?? `LEVEL ${entry.level}`}${source ? ` [${source}]` : ''}`;
   const stderr = entry.stderr ? `: ${entry.stderr}` : '';
   const error = entry.err?.message ? ` (error: ${entry.err.message})` : '';

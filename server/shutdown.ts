@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 /** Time one shutdown step may take before the next one starts, in ms. */
 const STEP_TIMEOUT_MS = 30_000;
 
-/** Signals closer than this to the first one are treated as copies of it, in ms. */
+/** Signals closer than this to the start of the shutdown are treated as copies of the one that began it, in ms. */
 const DUPLICATE_SIGNAL_MS = 1000;
 
 /**
@@ -17,6 +17,7 @@ export class Shutdown {
 
   private readonly steps: Array<{ name: string; stop: () => unknown }> = [];
   private running: Promise<void> | undefined;
+  private startedAt = 0;
   private stoppingLine = 'Stopping…';
 
   /** `print` receives the console lines at the start and end of the shutdown. */
@@ -37,18 +38,22 @@ export class Shutdown {
     this.steps.push({ name, stop });
   }
 
+  /** Whether the shutdown has begun. */
+  get stopping(): boolean {
+    return this.running !== undefined;
+  }
+
   /** Runs the shutdown on SIGINT or SIGTERM and exits with code 0 afterwards. */
   handleSignals(): void {
-    let firstSignalAt = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       if (this.running) {
         // Copies of the first signal arrive within milliseconds, for example from a process
-        // manager that relays the terminal's Ctrl-C. Only a later signal asks to hurry.
-        if (Date.now() - firstSignalAt < DUPLICATE_SIGNAL_MS) return;
+        // manager that relays the terminal's Ctrl-C, or the terminal's Ctrl-C reaches a web process
+        // just after the main process requested its stop. Only a later signal requests an immediate exit.
+        if (Date.now() - this.startedAt < DUPLICATE_SIGNAL_MS) return;
         this.logger.warn({ signal }, 'second signal during shutdown, exiting at once');
         process.exit(1);
       }
-      firstSignalAt = Date.now();
       this.logger.info({ signal }, 'shutting down');
       void this.run(0).then(() => process.exit(0));
     };
@@ -58,7 +63,10 @@ export class Shutdown {
 
   /** Stops every registered component once; later calls wait for the same run. */
   run(exitCode: number): Promise<void> {
-    this.running ??= this.stopAll(exitCode);
+    if (!this.running) {
+      this.startedAt = Date.now();
+      this.running = this.stopAll(exitCode);
+    }
     return this.running;
   }
 

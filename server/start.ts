@@ -1,7 +1,9 @@
 /**
  * `npm start` (and `npm run web` with `--web`): database, migrations,
- * built-in datasets, demo, dashboard build, one HTTP server for the
- * dashboard and /graphql, and the training worker pool.
+ * built-in datasets, demo, dashboard build, the HTTP server of the dashboard
+ * and /graphql, and the training worker pool. With ROBUSTLAB_WEB_PROCESSES
+ * above 1 this main process forks that many web processes that share its
+ * port (server/web-cluster.ts) and serves no HTTP itself.
  */
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 process.env.CHECKPOINT_DISABLE = '1';
@@ -15,11 +17,12 @@ import { DEMO_EMAIL } from './demo-config.ts';
 import { createDemoOnFirstStart, findDemoExperimentId, type DemoResult } from './demo.ts';
 import { resolveDataDir, startEmbeddedPostgres } from './embedded-db.ts';
 import { parseEnv, type Env } from './env.ts';
-import { closeServer, createHttpServer, listen } from './http-server.ts';
 import { runMigrations } from './migrate.ts';
-import { ensureNextBuild, prepareNextApp } from './next-app.ts';
+import { ensureNextBuild } from './next-app.ts';
 import { printExperimentProgress } from './progress-printer.ts';
 import { Shutdown } from './shutdown.ts';
+import { startWebCluster } from './web-cluster.ts';
+import { startWebServer } from './web-server.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -70,19 +73,18 @@ async function main(): Promise<void> {
   shutdown.add('pg-boss', () => boss.stop({ graceful: true, timeout: 20_000 }));
 
   await ensureNextBuild({ root: PROJECT_ROOT, logger, onChild: (kill) => shutdown.add('next build', kill) });
-  const nextApp = await prepareNextApp({ root: PROJECT_ROOT, hostname: env.HOST, port: env.PORT });
-  shutdown.add('Next.js', () => nextApp.close());
-
-  const { createGraphQLServer } = await import('./graphql/http.ts');
-  const graphql = await createGraphQLServer({ prisma, databaseUrl, boss, logger });
-  shutdown.add('GraphQL server', () => graphql.stop());
-
-  const { createExportHandler } = await import('./export/http.ts');
-  const { createUploadHandler } = await import('./uploads/route.ts');
-  const uploads = createUploadHandler({ db: prisma, logger }).handleRequest;
-  const server = createHttpServer({ graphql, nextApp, exports: createExportHandler({ db: prisma, logger }), uploads, logger });
-  await listen(server, env.HOST, env.PORT);
-  shutdown.add('HTTP server', () => closeServer(server));
+  if (env.ROBUSTLAB_WEB_PROCESSES === 1) {
+    await startWebServer({ root: PROJECT_ROOT, env, databaseUrl, prisma, boss, logger, shutdown });
+  } else {
+    const webCluster = await startWebCluster({
+      count: env.ROBUSTLAB_WEB_PROCESSES,
+      databaseUrl,
+      logger,
+      onLogLine: logging.writeWorkerLine,
+      isStopping: () => shutdown.stopping,
+    });
+    shutdown.add('web processes', () => webCluster.stop());
+  }
 
   if (!web && env.WORKER_CONCURRENCY > 0) {
     const { startWorkerPool, TRAINING_STOP_GRACE_MS } = await import('../worker/pool.ts');
@@ -92,7 +94,8 @@ async function main(): Promise<void> {
   }
 
   const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
-  print(`Robustlab is running at http://${host}:${env.PORT}`);
+  const processes = env.ROBUSTLAB_WEB_PROCESSES === 1 ? '' : ` (${env.ROBUSTLAB_WEB_PROCESSES} web processes)`;
+  print(`Robustlab is running at http://${host}:${env.PORT}${processes}`);
   if (web) print('Web only (--web): no training workers in this process; start them with `npm run worker`.');
 
   // The demo comes last, so a start that fails earlier has created no user whose password nobody saw.

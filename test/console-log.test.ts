@@ -25,6 +25,20 @@ describe('formatConsoleLine', () => {
     expect(line).toBe('WARN [worker 0] worker process stderr: Segmentation fault');
   });
 
+  test('web process line names its process', () => {
+    const line = formatConsoleLine('{"level":50,"process":"web 2","pid":4242,"msg":"request failed","err":{"message":"boom"}}', LOG_FILE);
+    expect(line).toBe(`ERROR [web 2] request failed (error: boom); details in ${LOG_FILE}`);
+  });
+
+  test('restart line of the main process names the web process', () => {
+    const line = formatConsoleLine('{"level":50,"process":"main","pid":4000,"webProcess":1,"code":1,"msg":"web process exited; restarting"}', LOG_FILE);
+    expect(line).toBe('ERROR [web 1] web process exited; restarting');
+  });
+
+  test('main process line has no source', () => {
+    expect(formatConsoleLine('{"level":40,"process":"main","pid":4000,"msg":"reading demo progress failed"}', LOG_FILE)).toBe('WARN reading demo progress failed');
+  });
+
   test('text that is not JSON passes through', () => {
     expect(formatConsoleLine('Worker process failed to start: boom\n', LOG_FILE)).toBe('Worker process failed to start: boom');
   });

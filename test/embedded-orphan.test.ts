@@ -7,19 +7,24 @@ import pino from 'pino';
 import { afterAll, describe, expect, test } from 'vitest';
 import { startEmbeddedPostgres } from '../server/embedded-db.ts';
 import { findRunningPostmaster } from '../server/postmaster.ts';
+import { freePort, spawnStart, waitFor, type StartProcess } from './helpers/start-process.ts';
 
 const EMBEDDED_DB = fileURLToPath(new URL('../server/embedded-db.ts', import.meta.url));
 const logger = pino({ level: 'silent' });
 
 let dataDir: string | undefined;
 let owner: ChildProcess | undefined;
+let clusterDataDir: string | undefined;
+const starts: StartProcess[] = [];
 
 afterAll(async () => {
   if (owner?.exitCode === null && owner.signalCode === null) owner.kill('SIGKILL');
-  if (dataDir) {
-    const pid = await findRunningPostmaster(path.join(dataDir, 'postgres'));
+  for (const start of starts) if (start.groupAlive()) start.signalGroup('SIGKILL');
+  for (const folder of [dataDir, clusterDataDir]) {
+    if (!folder) continue;
+    const pid = await findRunningPostmaster(path.join(folder, 'postgres'));
     if (pid !== null) process.kill(pid, 'SIGQUIT');
-    await rm(dataDir, { recursive: true, force: true });
+    await rm(folder, { recursive: true, force: true });
   }
 });
 
@@ -69,5 +74,47 @@ describe('embedded Postgres ownership', () => {
       await embedded.stop();
     }
     expect(await findRunningPostmaster(databaseDir)).toBeNull();
+  });
+
+  test('killed main process takes its web processes along', { timeout: 600_000 }, async () => {
+    clusterDataDir = await mkdtemp(path.join(os.tmpdir(), 'robustlab-orphan-web-'));
+    await chmod(clusterDataDir, 0o755);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      ROBUSTLAB_WEB_PROCESSES: '2',
+      ROBUSTLAB_DEMO: '0',
+      ROBUSTLAB_DATA_DIR: clusterDataDir,
+      LOG_LEVEL: 'info',
+    };
+    delete env.DATABASE_URL;
+    delete env.ROBUSTLAB_LOG_FORMAT;
+    const first = spawnStart(['--web'], env);
+    starts.push(first);
+    // The first start may run `next build`, which takes minutes.
+    await waitFor(first, 'the start-up line', () => first.output().includes('(2 web processes)'), 480_000);
+    const databaseDir = path.join(clusterDataDir, 'postgres');
+    const orphan = await findRunningPostmaster(databaseDir);
+    expect(orphan).not.toBeNull();
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The web processes notice the closed channel to the main process and exit; Postgres, in a session of its own, stays.
+    await waitFor(null, 'the web processes to exit', () => !first.groupAlive(), 10_000);
+    expect(await findRunningPostmaster(databaseDir)).toBe(orphan);
+
+    const second = spawnStart(['--web'], env);
+    starts.push(second);
+    await waitFor(second, 'the second start-up line', () => second.output().includes('(2 web processes)'), 480_000);
+    const running = await findRunningPostmaster(databaseDir);
+    expect(running).not.toBeNull();
+    expect(running).not.toBe(orphan);
+
+    second.signalGroup('SIGINT');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain('Stopped.');
+    expect(await findRunningPostmaster(databaseDir)).toBeNull();
+    await waitFor(null, 'the second start to end', () => !second.groupAlive(), 5000);
   });
 });

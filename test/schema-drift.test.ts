@@ -31,7 +31,7 @@ describe('schema drift', () => {
     expect(tables).toEqual([
       'table activity_events', 'table api_tokens', 'table dataset_chunks', 'table datasets', 'table experiment_tags', 'table experiments', 'table instance_predictions', 'table instance_weights', 'table instances',
       'table memberships', 'table model_tags', 'table models', 'table notes', 'table selection_step_models', 'table selection_steps',
-      'table sessions', 'table studies', 'table users',
+      'table sessions', 'table sign_in_failures', 'table studies', 'table template_run_experiments', 'table template_runs', 'table users', 'table workers',
     ]);
   });
 

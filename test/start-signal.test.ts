@@ -16,11 +16,25 @@ const EXIT_BOUND_MS = 15_000;
 
 let dataDir: string | undefined;
 let child: ChildProcess | undefined;
+const dataDirs: string[] = [];
+const children: ChildProcess[] = [];
 
 afterAll(async () => {
-  if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  for (const started of children) {
+    if (started.pid !== undefined && started.exitCode === null && started.signalCode === null) process.kill(-started.pid, 'SIGKILL');
+  }
+  for (const folder of dataDirs) await rm(folder, { recursive: true, force: true });
 });
+
+/** Returns whether any process of the group that `leader` leads is still alive. */
+function groupAlive(leader: number): boolean {
+  try {
+    process.kill(-leader, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,9 +70,10 @@ async function runningInstances(): Promise<number> {
   }
 }
 
-describe('npm start', () => {
+describe.each([1, 2])('npm start with ROBUSTLAB_WEB_PROCESSES=%i', (webProcesses) => {
   test('Ctrl-C during training exits cleanly', { timeout: 600_000 }, async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'robustlab-start-signal-'));
+    dataDirs.push(dataDir);
     // When running as root, Postgres runs as the `postgres` user, which must reach the folder.
     await chmod(dataDir, 0o755);
     const env: NodeJS.ProcessEnv = {
@@ -66,6 +81,7 @@ describe('npm start', () => {
       HOST: '127.0.0.1',
       PORT: String(await freePort()),
       WORKER_CONCURRENCY: '1',
+      ROBUSTLAB_WEB_PROCESSES: String(webProcesses),
       ROBUSTLAB_DATA_DIR: dataDir,
       ROBUSTLAB_DEMO: '1',
       LOG_LEVEL: 'info',
@@ -76,6 +92,7 @@ describe('npm start', () => {
     // `npm start` runs this tsx command. Its own process group, like a terminal's foreground job;
     // npm itself is left out because it exits on SIGINT without waiting for its child.
     child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/start.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -109,5 +126,12 @@ describe('npm start', () => {
     expect(output).toContain('Stopped.\n');
     expect(output.indexOf(stoppingLine)).toBeLessThan(output.lastIndexOf('Stopped.'));
     expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+
+    // No web process or training worker process outlives `npm start`; Postgres runs in a session of its own.
+    const exitedAt = Date.now();
+    while (groupAlive(child.pid!) && Date.now() - exitedAt < 5000) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(groupAlive(child.pid!)).toBe(false);
+    const webReady = logFile.split('\n').filter((line) => line.includes('"msg":"web process ready"'));
+    expect(webReady).toHaveLength(webProcesses === 1 ? 0 : webProcesses);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { ActivityKind } from '../../generated/prisma/client.ts';
 import type { DbOrTx } from '../db.ts';
+import { totalOfPage } from '../graphql/paging.ts';
 
 /** Kinds of activity events, as stored. */
 export const ACTIVITY_KINDS = [
@@ -59,9 +60,7 @@ export async function recordExperimentActivity({
 /** Lists a study's activity, newest first. */
 export async function listActivity({ db, studyId, offset, limit }: { db: DbOrTx; studyId: string; offset: number; limit: number }) {
   const where = { studyId };
-  const [items, total] = await Promise.all([
-    db.activityEvent.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: offset, take: limit }),
-    db.activityEvent.count({ where }),
-  ]);
+  const items = await db.activityEvent.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: offset, take: limit });
+  const total = await totalOfPage({ offset, limit }, items.length, () => db.activityEvent.count({ where }));
   return { items, total };
 }

@@ -8,6 +8,7 @@ import { loadModelTestLosses } from '../data/experiments.ts';
 import type { DbOrTx } from '../db.ts';
 import { computeValue } from '../experiments/robustness.ts';
 import { badUserInput } from '../graphql/errors.ts';
+import { totalOfPage } from '../graphql/paging.ts';
 import { normalizeTags } from './tags.ts';
 
 /** A filter as the API receives it; every field is optional and the fields combine with AND. */
@@ -86,7 +87,8 @@ export async function searchExperiments({
   const orderBy = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
   if (!hasValueBounds(filter)) {
-    const [items, total] = await Promise.all([db.experiment.findMany({ where, orderBy, skip: offset, take: limit }), db.experiment.count({ where })]);
+    const items = limit === 0 ? [] : await db.experiment.findMany({ where, orderBy, skip: offset, take: limit });
+    const total = await totalOfPage({ offset, limit }, items.length, () => db.experiment.count({ where }));
     return { items, total };
   }
 

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { Note, StudyRole } from '../../generated/prisma/client.ts';
 import type { Db, DbOrTx } from '../db.ts';
 import { badUserInput, ErrorCode, forbidden, notFound } from '../graphql/errors.ts';
+import { totalOfPage } from '../graphql/paging.ts';
 import { recordActivity } from './activity.ts';
 
 /** Longest note body accepted, in characters. */
@@ -86,7 +87,19 @@ export async function findNoteForMember({ db, noteId, userId }: { db: DbOrTx; no
   return { note: row, role: study.memberships[0].role };
 }
 
-/** Lists notes of one target, oldest first, so a thread reads top to bottom. */
-export async function listNotes({ db, where }: { db: DbOrTx; where: { studyId?: string; experimentId?: string | null; modelId?: string | null } }) {
-  return db.note.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+/** Lists a page of the notes of one target, oldest first, so a thread reads top to bottom. */
+export async function listNotes({
+  db,
+  where,
+  offset,
+  limit,
+}: {
+  db: DbOrTx;
+  where: { studyId?: string; experimentId?: string | null; modelId?: string | null };
+  offset: number;
+  limit: number;
+}) {
+  const items = await db.note.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip: offset, take: limit });
+  const total = await totalOfPage({ offset, limit }, items.length, () => db.note.count({ where }));
+  return { items, total };
 }

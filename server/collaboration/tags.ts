@@ -1,6 +1,7 @@
 /** Tags on experiments and models: short lowercase labels used to group and filter. */
 import type { DbOrTx } from '../db.ts';
 import { badUserInput } from '../graphql/errors.ts';
+import { totalOfPage } from '../graphql/paging.ts';
 
 /** Most tags on one experiment or model. */
 export const MAX_TAGS = 20;
@@ -58,8 +59,20 @@ export async function loadModelTags({ db, modelIds }: { db: DbOrTx; modelIds: st
   return groupTags(rows.map((row) => ({ id: row.modelId, tag: row.tag })));
 }
 
-/** Lists the distinct experiment tags used in a study, for filter suggestions. */
-export async function listStudyTags({ db, studyId }: { db: DbOrTx; studyId: string }): Promise<string[]> {
-  const rows = await db.experimentTag.findMany({ where: { experiment: { studyId } }, distinct: ['tag'], select: { tag: true }, orderBy: { tag: 'asc' } });
-  return rows.map((row) => row.tag);
+/** Lists a page of the distinct experiment tags used in a study, sorted, for filter suggestions. */
+export async function listStudyTags({ db, studyId, offset, limit }: { db: DbOrTx; studyId: string; offset: number; limit: number }) {
+  const rows = await db.$queryRaw<{ tag: string; total: number }[]>`
+    SELECT t.tag, (count(*) OVER ())::int AS total
+    FROM (SELECT DISTINCT et.tag FROM experiment_tags et JOIN experiments e ON e.id = et.experiment_id WHERE e.study_id = ${studyId}::uuid) t
+    ORDER BY t.tag
+    OFFSET ${offset} LIMIT ${limit}`;
+  if (rows.length > 0) return { items: rows.map((row) => row.tag), total: rows[0].total };
+
+  // An empty page has no row to carry the total: a study without tags, `first: 0`, or a page past the end.
+  const total = await totalOfPage({ offset, limit }, 0, async () => {
+    const [{ count }] = await db.$queryRaw<{ count: number }[]>`
+      SELECT count(DISTINCT et.tag)::int AS count FROM experiment_tags et JOIN experiments e ON e.id = et.experiment_id WHERE e.study_id = ${studyId}::uuid`;
+    return count;
+  });
+  return { items: [], total };
 }

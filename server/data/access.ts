@@ -18,6 +18,14 @@ export async function findRole({ db, studyId, userId }: { db: DbOrTx; studyId: s
   return membership?.role ?? null;
 }
 
+/**
+ * Returns the experiment if the user is a member of its study, else null. One
+ * statement, for reads that get the role elsewhere (from the study loader).
+ */
+export async function findVisibleExperiment({ db, experimentId, userId }: { db: DbOrTx; experimentId: string; userId: string }) {
+  return db.experiment.findFirst({ where: { id: experimentId, study: { memberships: { some: { userId } } } } });
+}
+
 /** Returns the experiment with the user's role in its study, or null for non-members. */
 export async function findExperimentForMember({ db, experimentId, userId }: { db: DbOrTx; experimentId: string; userId: string }) {
   const experiment = await db.experiment.findFirst({

@@ -66,9 +66,13 @@ export async function readDatasetSamples({
   return samples;
 }
 
-/** Reads every test target of a dataset, in test-set order. */
+/** Reads every test target of a dataset, in test-set order. Of several regression targets it reads the first, the one that predictions store. */
 export async function readTestTargets({ db, dataset }: { db: DbOrTx; dataset: { id: string; key: string; studyId: string | null; testCount: number } }): Promise<Float32Array> {
-  if (dataset.studyId === null) return Float32Array.from((await loadDataset(dataset.key)).testY);
+  if (dataset.studyId === null) {
+    const { testY } = await loadDataset(dataset.key);
+    const targetsPerSample = testY.length / dataset.testCount;
+    return Float32Array.from({ length: dataset.testCount }, (_, i) => testY[i * targetsPerSample]);
+  }
   const chunks = await db.datasetChunk.findMany({ where: { datasetId: dataset.id, part: 'test' }, select: { firstSample: true, targets: true }, orderBy: { chunkIndex: 'asc' } });
   const targets = new Float32Array(dataset.testCount);
   for (const chunk of chunks) targets.set(floats(chunk.targets), chunk.firstSample);

@@ -1,6 +1,7 @@
 /** Batched reads of experiment-level aggregates, one query per batch of experiments. */
 import { Prisma, type ExperimentStatus, type InstanceStatus, type ModelStatus } from '../../generated/prisma/client.ts';
 import type { DbOrTx } from '../db.ts';
+import { totalOfPage } from '../graphql/paging.ts';
 
 /** Finished test losses of every model, in instance order, keyed by model id. */
 export type LossesByModel = Map<string, number[]>;
@@ -104,9 +105,8 @@ export async function listExperiments({
   limit: number;
 }) {
   const where: Prisma.ExperimentWhereInput = { studyId, ...(status ? { status } : {}) };
-  const [items, total] = await Promise.all([
-    db.experiment.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: offset, take: limit }),
-    db.experiment.count({ where }),
-  ]);
+  // `first: 0` requests the count only, as the study page does.
+  const items = limit === 0 ? [] : await db.experiment.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: offset, take: limit });
+  const total = await totalOfPage({ offset, limit }, items.length, () => db.experiment.count({ where }));
   return { items, total };
 }

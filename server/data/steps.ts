@@ -3,34 +3,64 @@ import type { SelectionStep, SelectionStepModel } from '../../generated/prisma/c
 import type { DbOrTx } from '../db.ts';
 
 /**
- * Loads an experiment's selection steps in step order, each with the values
- * of its models. The values come from one raw query because an experiment
- * with thousands of models has tens of thousands of them, and building them
- * through a Prisma `include` took several times longer.
+ * Most selection steps of one experiment: the selection trains each model
+ * once per step and stops at maxInstances, which lib/config.ts caps at 200.
  */
-export async function loadSteps({
+export const MAX_STEPS = 200;
+
+/** Loads an experiment's selection steps in step order, without their model values. */
+export async function loadSteps({ db, experimentId }: { db: DbOrTx; experimentId: string }): Promise<SelectionStep[]> {
+  return db.selectionStep.findMany({ where: { experimentId }, orderBy: { step: 'asc' }, take: MAX_STEPS });
+}
+
+/** One page of the model values of each requested step, with the step's number of values. */
+export type StepValuePage = { items: SelectionStepModel[]; total: number };
+
+/**
+ * Loads the same page (values `offset` to `offset + limit - 1` in model id
+ * order) of the model values of several steps in one raw query. A step of a
+ * large experiment has thousands of values, so only the page is returned.
+ */
+export async function loadStepValuePages({
   db,
-  experimentId,
-  withValues = true,
+  stepIds,
+  offset,
+  limit,
 }: {
   db: DbOrTx;
-  experimentId: string;
-  /** False leaves `models` empty, for requests that do not ask for the values. */
-  withValues?: boolean;
-}): Promise<(SelectionStep & { models: SelectionStepModel[] })[]> {
-  const steps = await db.selectionStep.findMany({ where: { experimentId }, orderBy: { step: 'asc' } });
-  if (steps.length === 0) return [];
-  if (!withValues) return steps.map((step) => ({ ...step, models: [] }));
+  stepIds: string[];
+  offset: number;
+  limit: number;
+}): Promise<Map<string, StepValuePage>> {
+  const rows = await db.$queryRaw<(SelectionStepModel & { total: number })[]>`
+    SELECT "stepId", "modelId", value, "instanceCount", "ciLow", "ciHigh", eliminated, total
+    FROM (
+      SELECT step_id::text AS "stepId", model_id::text AS "modelId", value, instance_count AS "instanceCount",
+             ci_low AS "ciLow", ci_high AS "ciHigh", eliminated,
+             row_number() OVER (PARTITION BY step_id ORDER BY model_id) - 1 AS position,
+             (count(*) OVER (PARTITION BY step_id))::int AS total
+      FROM selection_step_models WHERE step_id = ANY(${stepIds}::uuid[])
+    ) numbered
+    WHERE position >= ${offset} AND position < ${offset + limit}
+    ORDER BY "stepId", position
+    LIMIT ${stepIds.length * limit}`;
 
-  const values = await db.$queryRaw<SelectionStepModel[]>`
-    SELECT step_id::text AS "stepId", model_id::text AS "modelId", value, instance_count AS "instanceCount",
-           ci_low AS "ciLow", ci_high AS "ciHigh", eliminated
-    FROM selection_step_models WHERE step_id = ANY(${steps.map((step) => step.id)}::uuid[])
-    ORDER BY step_id, model_id`;
+  const pages = new Map<string, StepValuePage>(stepIds.map((id) => [id, { items: [], total: 0 }]));
+  for (const { total, ...value } of rows) {
+    const page = pages.get(value.stepId)!;
+    page.items.push(value);
+    page.total = total;
+  }
 
-  const byStep = new Map(steps.map((step) => [step.id, [] as SelectionStepModel[]]));
-  for (const value of values) byStep.get(value.stepId)!.push(value);
-  return steps.map((step) => ({ ...step, models: byStep.get(step.id)! }));
+  // An empty page (first: 0 or past the end) has no row to carry the step's total.
+  const empty = stepIds.filter((id) => pages.get(id)!.items.length === 0);
+  if (empty.length > 0) {
+    const counts = await db.$queryRaw<{ stepId: string; total: number }[]>`
+      SELECT step_id::text AS "stepId", count(*)::int AS total FROM selection_step_models
+      WHERE step_id = ANY(${empty}::uuid[]) GROUP BY step_id`;
+    for (const { stepId, total } of counts) pages.get(stepId)!.total = total;
+  }
+  return pages;
 }
 
 /** Robustness value of one model at one selection step that trained it. */

@@ -1,5 +1,5 @@
 import type { PgBoss } from 'pg-boss';
-import { experimentConfigSchema, type ExperimentConfig } from '../../lib/config.ts';
+import { experimentConfigSchema, type ExperimentConfig, type Task } from '../../lib/config.ts';
 import { expandModelSpace, type ExpandedModel } from '../../lib/space.ts';
 import { sendSchedule } from '../../worker/queue.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
@@ -46,10 +46,14 @@ export async function findLatestDataset({
   throw badUserInput(`Invalid ${where}: unknown dataset ${JSON.stringify(key)}; expected one of ${allowed}.`, argumentName);
 }
 
-/** Expands the model space for a dataset; an architecture that does not fit the input raises BAD_USER_INPUT. */
+/**
+ * Expands the model space for a dataset. An architecture that does not fit
+ * the input, a loss that does not fit the task or a sample larger than the
+ * space raises BAD_USER_INPUT.
+ */
 export function expandForDataset(
   config: Pick<ExperimentConfig, 'space'>,
-  dataset: { key?: string; inputShape: number[]; classes: number; studyId?: string | null },
+  dataset: { key?: string; inputShape: number[]; classes: number; task?: Task; studyId?: string | null },
 ) {
   // Uploaded CSV datasets have input shape [features], which has no spatial structure to convolve.
   const tabular = dataset.studyId != null && dataset.inputShape.length === 1;
@@ -62,7 +66,7 @@ export function expandForDataset(
     );
   }
   try {
-    return expandModelSpace(config.space, { shape: dataset.inputShape, classes: dataset.classes });
+    return expandModelSpace(config.space, { shape: dataset.inputShape, classes: dataset.classes, task: dataset.task });
   } catch (error) {
     if (error instanceof RangeError || error instanceof TypeError) throw badUserInput(`Invalid config at space: ${error.message}`, 'config');
     throw error;

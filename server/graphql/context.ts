@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ApiTokenScope, Dataset, Experiment, Model, StudyRole } from '../../generated/prisma/client.ts';
 import type { SessionUser } from '../auth/session.ts';
+import type { SignInLimiter } from '../auth/sign-in-limiter.ts';
 import type { Db } from '../db.ts';
 import { countInstances, countModels, loadFinishedTestLosses, loadModelTestLosses, type InstanceCounts, type LossesByModel, type ModelCounts } from '../data/experiments.ts';
 import { loadModelStepValues, type ModelStepValue } from '../data/steps.ts';
@@ -38,6 +39,10 @@ export interface GraphQLContext {
   sessionToken: string | null;
   /** Scope of the API token the request came with; null for sessions and anonymous requests. */
   tokenScope?: ApiTokenScope | null;
+  /** IP address of the client's TCP connection (no proxy header is trusted), for the sign-in rate limit. */
+  clientAddress: string;
+  /** Rate limit of failed sign-ins, shared by every request of the server. */
+  signInLimiter: SignInLimiter;
   /** Whether cookies must carry the Secure attribute (request over HTTPS). */
   secureCookies: boolean;
   /** Adds a Set-Cookie header to the HTTP response; websocket operations ignore it. */

@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { isSecureRequest } from '../auth/cookie.ts';
 import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
+import { DEFAULT_SIGN_IN_LIMITS, SignInLimiter, type SignInLimits } from '../auth/sign-in-limiter.ts';
 import type { Db } from '../db.ts';
 import { loadProgress } from '../experiments/progress.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
-import { createFormatError, requestScope } from './errors.ts';
+import { createFormatError, requestIdPlugin } from './errors.ts';
 import { queryLimitsRule } from './limits.ts';
 import { ProgressHub } from './progress-hub.ts';
 import { createSchema } from './schema.ts';
@@ -30,6 +32,8 @@ export interface GraphQLServerOptions {
   logger: Logger;
   /** Minimum time between two progress messages of one experiment, in ms. Default 250. */
   progressCoalesceMs?: number;
+  /** Limits of failed sign-ins per email and per client address; DEFAULT_SIGN_IN_LIMITS when omitted. */
+  signInLimits?: SignInLimits;
 }
 
 /** The GraphQL endpoint, to mount on an HTTP server. */
@@ -108,6 +112,10 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     introspection: true,
     validationRules: [queryLimitsRule()],
     includeStacktraceInErrorResponses: false,
+    // The API sets no cache hints, so Apollo's cache-control plugin is off: it wraps every field
+    // resolver, which took several percent of the server's CPU time in a profile of
+    // bench/api-latency.ts. requestIdPlugin gives formatError the request id of each error.
+    plugins: [ApolloServerPluginCacheControlDisabled(), requestIdPlugin],
     logger,
     // server/shutdown.ts stops every component in order; Apollo's own signal
     // handler would stop it early and re-send the signal.
@@ -115,14 +123,14 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   });
   await apollo.start();
 
-  const baseContext = { db, boss, logger, hub };
+  const baseContext = { db, boss, logger, hub, signInLimiter: new SignInLimiter({ db, limits: options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS }) };
   const sockets: WebSocketServer[] = [];
   const disposers: (() => Promise<void> | void)[] = [];
 
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     try {
-      await requestScope.run({ requestId }, () => serve(request, response, requestId));
+      await serve(request, response, requestId);
     } catch (error) {
       logger.error({ err: error, requestId }, 'Serving a GraphQL HTTP request failed');
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -177,6 +185,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
           user,
           sessionToken,
           tokenScope,
+          clientAddress: request.socket.remoteAddress ?? 'unknown',
           secureCookies: isSecureRequest(request),
           setCookie: (value: string) => void cookies.push(value),
           loaders: createLoaders(db, user),

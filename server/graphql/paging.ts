@@ -38,6 +38,16 @@ export function parsePage(args: { first?: number | null; after?: string | null }
   return { offset: Number(match[1]) + 1, limit };
 }
 
+/**
+ * Returns the length of the whole list, given the number of items on one page
+ * of it. A page shorter than requested ends the list, so `count` (one more
+ * SQL statement) runs only for a full page, `first: 0`, or a page past the end.
+ */
+export async function totalOfPage(page: PageRequest, itemCount: number, count: () => Promise<number>): Promise<number> {
+  if (itemCount < page.limit && (itemCount > 0 || page.offset === 0)) return page.offset + itemCount;
+  return count();
+}
+
 /** Builds a connection from the items of one page that start at `page.offset`. */
 export function toConnection<T>(items: T[], page: PageRequest, totalCount: number): Connection<T> {
   const edges = items.map((node, i) => ({ cursor: encodeCursor(page.offset + i), node }));

@@ -6,6 +6,7 @@ import { enumResolvers } from './resolvers/enums.ts';
 import { datasetResolvers } from './resolvers/datasets.ts';
 import { collaborationResolvers } from './resolvers/collaboration.ts';
 import { collaborationMutationResolvers } from './resolvers/collaboration-mutations.ts';
+import { compareResolvers } from '../compare/resolvers.ts';
 import { experimentResolvers } from './resolvers/experiment.ts';
 import { memberResolvers } from './resolvers/members.ts';
 import { modelResolvers } from './resolvers/model.ts';
@@ -13,6 +14,8 @@ import { mutationResolvers } from './resolvers/mutation.ts';
 import { queryResolvers } from './resolvers/query.ts';
 import { studyResolvers } from './resolvers/study.ts';
 import { subscriptionResolvers } from './resolvers/subscription.ts';
+import { templateResolvers } from '../templates/resolvers.ts';
+import { workerResolvers } from './resolvers/workers.ts';
 import { DateTimeScalar, JsonScalar } from './scalars.ts';
 import { enforceTokenScope } from './token-scope.ts';
 
@@ -56,6 +59,9 @@ export function createSchema(): GraphQLSchema {
       memberResolvers,
       collaborationResolvers,
       collaborationMutationResolvers,
+      workerResolvers,
+      compareResolvers,
+      templateResolvers,
     ],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
   });

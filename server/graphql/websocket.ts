@@ -7,10 +7,10 @@ import type { ApiTokenScope } from '../../generated/prisma/client.ts';
 import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
-import { requestScope } from './errors.ts';
+import { tagRequestId } from './errors.ts';
 import { findLimitErrors } from './limits.ts';
 
-type BaseContext = Pick<GraphQLContext, 'db' | 'boss' | 'logger' | 'hub'>;
+type BaseContext = Pick<GraphQLContext, 'db' | 'boss' | 'logger' | 'hub' | 'signInLimiter'>;
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /** Connection state kept between operations: the user resolved when the connection opened. */
@@ -86,6 +86,7 @@ export function attachSubscriptions({
           user,
           sessionToken: ctx.extra.sessionToken ?? null,
           tokenScope: ctx.extra.tokenScope ?? null,
+          clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
           secureCookies: false,
           setCookie: () => {},
           loaders: createLoaders(baseContext.db, user),
@@ -94,13 +95,12 @@ export function attachSubscriptions({
       onNext(_ctx, _id, _payload, args, result) {
         if (!result.errors) return;
         const { requestId } = args.contextValue as GraphQLContext;
-        return requestScope.run({ requestId }, () => ({
-          ...result,
-          errors: result.errors!.map((error) => formatError(error.toJSON(), error)),
-        }));
+        tagRequestId(result.errors, requestId);
+        return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) };
       },
       onError(_ctx, _id, _payload, errors) {
-        return requestScope.run({ requestId: randomUUID() }, () => errors.map((error) => formatError(error.toJSON(), error)));
+        tagRequestId(errors, randomUUID());
+        return errors.map((error) => formatError(error.toJSON(), error));
       },
     },
     wss,

@@ -128,16 +128,18 @@ describe('notes and comments on targets', () => {
     const read = await post(
       harness,
       `query($e: ID!, $m: ID!, $s: ID!) {
-        experiment(id: $e) { notes { body author { email } } }
-        model(id: $m) { comments { body html } }
+        experiment(id: $e) { notes { totalCount edges { node { body author { email } } } } }
+        model(id: $m) { comments { totalCount edges { node { body html } } } }
         study(id: $s) { activity(first: 5) { totalCount edges { node { kind summary actor { email } note { body } } } } }
       }`,
       { e: experimentId, m: modelId, s: study.studyId },
       { token: study.owner.token },
     );
     expect(read.errors).toBeUndefined();
-    expect(read.data!.experiment.notes).toEqual([{ body: 'about the run', author: { email: study.editor.email } }]);
-    expect(read.data!.model.comments).toEqual([{ body: 'dense-8 is *stable*', html: '<p>dense-8 is <em>stable</em></p>' }]);
+    expect(read.data!.experiment.notes.totalCount).toBe(1);
+    expect(read.data!.experiment.notes.edges).toEqual([{ node: { body: 'about the run', author: { email: study.editor.email } } }]);
+    expect(read.data!.model.comments.totalCount).toBe(1);
+    expect(read.data!.model.comments.edges).toEqual([{ node: { body: 'dense-8 is *stable*', html: '<p>dense-8 is <em>stable</em></p>' } }]);
     const latest = read.data!.study.activity.edges[0].node;
     expect(latest.kind).toBe('COMMENT_ADDED');
     expect(latest.summary).toBe('small dense search: dense-8');

@@ -3,7 +3,7 @@ import { addExperiment } from '../graphql/fixtures.ts';
 import { addMnist, addStudy, errorCode, post, startHarness, type Harness, type StudyFixture } from '../graphql/harness.ts';
 
 const SEARCH = `query($id: ID!, $filter: ExperimentFilter) {
-  study(id: $id) { experimentTags searchExperiments(filter: $filter) { totalCount edges { node { name tags } } } }
+  study(id: $id) { experimentTags { totalCount edges { node } } searchExperiments(filter: $filter) { totalCount edges { node { name tags } } } }
 }`;
 const SET_TAGS = `mutation($id: ID!, $tags: [String!]!) { setExperimentTags(id: $id, tags: $tags) { id tags } }`;
 
@@ -106,6 +106,7 @@ describe('searchExperiments', () => {
 
   test('study tags lists distinct tags', async () => {
     const result = await post(harness, SEARCH, { id: study.studyId, filter: {} }, { token: study.owner.token });
-    expect(result.data!.study.experimentTags).toEqual(['cnn', 'paper']);
+    expect(result.data!.study.experimentTags.totalCount).toBe(2);
+    expect(result.data!.study.experimentTags.edges.map((edge: { node: string }) => edge.node)).toEqual(['cnn', 'paper']);
   });
 });

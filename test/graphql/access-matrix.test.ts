@@ -54,6 +54,25 @@ async function freshExperiment(): Promise<string> {
   return stored.experiment.id;
 }
 
+let comparedModelId: Promise<string> | undefined;
+
+/** Returns a second model of the study, created once, for the two-model comparison. */
+function secondModelId(): Promise<string> {
+  comparedModelId ??= addExperiment(harness.db, { studyId: study.studyId, datasetId, models: [{ label: 'b', finished: [0.2, 0.5] }] }).then(
+    (stored) => stored.modelIds[0],
+  );
+  return comparedModelId;
+}
+
+/** Stores a template run with one queued experiment, so that it can be cancelled. */
+async function freshTemplateRun(): Promise<string> {
+  const experimentId = await freshExperiment();
+  const run = await harness.db.templateRun.create({
+    data: { studyId: study.studyId, template: 'initializers', name: 'matrix run', params: {}, experiments: { create: { experimentId, key: 'initializers', position: 0 } } },
+  });
+  return run.id;
+}
+
 async function freshMember(role: 'viewer' | 'editor' = 'viewer'): Promise<string> {
   const user = await addUser(harness.db, `matrix-member-${++counter}`);
   await harness.db.membership.create({ data: { studyId: study.studyId, userId: user.id, role } });
@@ -82,7 +101,7 @@ const OPERATIONS: Operation[] = [
     // NOTE: unlike the other reads by id, `dataset` returns null for a non-member instead of NOT_FOUND.
     expected: { ...MEMBERS_ONLY, outsider: 'hidden' },
   },
-  { field: 'datasets', kind: 'query', document: '{ datasets { id } }', variables: () => ({}), expected: SIGNED_IN },
+  { field: 'datasets', kind: 'query', document: '{ datasets { edges { node { id } } } }', variables: () => ({}), expected: SIGNED_IN },
   {
     field: 'previewModelSpace',
     kind: 'query',
@@ -90,7 +109,38 @@ const OPERATIONS: Operation[] = [
     variables: () => ({ config: smallConfig().space }),
     expected: SIGNED_IN,
   },
+  {
+    field: 'compareExperiments',
+    kind: 'query',
+    document: 'query($ids: [ID!]!) { compareExperiments(ids: $ids) { experiment { id } } }',
+    variables: () => ({ ids: [ids.experimentId] }),
+    expected: MEMBERS_ONLY,
+  },
+  {
+    field: 'compareModels',
+    kind: 'query',
+    document: 'query($ids: [ID!]!) { compareModels(ids: $ids) { model { id } } }',
+    variables: () => ({ ids: [ids.modelId] }),
+    expected: MEMBERS_ONLY,
+  },
+  {
+    field: 'compareModelPair',
+    kind: 'query',
+    document: 'query($a: ID!, $b: ID!) { compareModelPair(a: $a, b: $b) { probabilityALower } }',
+    variables: async () => ({ a: ids.modelId, b: await secondModelId() }),
+    expected: MEMBERS_ONLY,
+  },
   { field: 'apiTokens', kind: 'query', document: '{ apiTokens { totalCount } }', variables: () => ({}), expected: SIGNED_IN },
+  // Every signed-in user sees the workers; the current instance's ids only as a member of its study (worker-registry tests).
+  { field: 'workers', kind: 'query', document: '{ workers { id state currentInstance { visible } } }', variables: () => ({}), expected: SIGNED_IN },
+  { field: 'templates', kind: 'query', document: '{ templates { kind defaultParams } }', variables: () => ({}), expected: SIGNED_IN },
+  {
+    field: 'templateRun',
+    kind: 'query',
+    document: 'query($id: ID!) { templateRun(id: $id) { id status experiments { key } } }',
+    variables: async () => ({ id: await freshTemplateRun() }),
+    expected: MEMBERS_ONLY,
+  },
 
   // Mutations
   {
@@ -139,6 +189,20 @@ const OPERATIONS: Operation[] = [
     kind: 'mutation',
     document: 'mutation($studyId: ID!, $config: JSON!) { createExperiment(studyId: $studyId, config: $config) { id } }',
     variables: () => ({ studyId: study.studyId, config: smallConfig() }),
+    expected: EDITORS_ONLY,
+  },
+  {
+    field: 'startTemplate',
+    kind: 'mutation',
+    document: 'mutation($studyId: ID!, $params: JSON) { startTemplate(studyId: $studyId, template: INITIALIZERS, params: $params) { id } }',
+    variables: () => ({ studyId: study.studyId, params: { dataset: 'mnist', trainSize: 100, instances: 2 } }),
+    expected: EDITORS_ONLY,
+  },
+  {
+    field: 'cancelTemplateRun',
+    kind: 'mutation',
+    document: 'mutation($id: ID!) { cancelTemplateRun(id: $id) { id status } }',
+    variables: async () => ({ id: await freshTemplateRun() }),
     expected: EDITORS_ONLY,
   },
   {

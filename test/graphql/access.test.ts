@@ -70,9 +70,10 @@ describe('reads by id', () => {
 
   test('study role matches membership', async () => {
     for (const role of ['owner', 'editor', 'viewer'] as const) {
-      const result = await post(harness, 'query($id: ID!) { study(id: $id) { role members { role user { email } } } }', { id: study.studyId }, { token: study[role].token });
+      const result = await post(harness, 'query($id: ID!) { study(id: $id) { role members { totalCount edges { node { role user { email } } } } } }', { id: study.studyId }, { token: study[role].token });
       expect(result.data?.study.role).toBe(role.toUpperCase());
-      expect(result.data?.study.members).toHaveLength(3);
+      expect(result.data?.study.members.totalCount).toBe(3);
+      expect(result.data?.study.members.edges).toHaveLength(3);
     }
   });
 });
@@ -89,7 +90,7 @@ describe('reads without id', () => {
 
   for (const [name, query] of [
     ['studies', '{ studies { totalCount } }'],
-    ['datasets', '{ datasets { key } }'],
+    ['datasets', '{ datasets { totalCount edges { node { key } } } }'],
     ['previewModelSpace', '{ previewModelSpace(dataset: "mnist", config: { architectures: [{ dense: [8] }] }) { modelCount } }'],
   ]) {
     test(`${name} as anonymous`, async () => {

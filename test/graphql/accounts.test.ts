@@ -173,7 +173,7 @@ describe('API tokens', () => {
 
 describe('members', () => {
   let study: StudyFixture;
-  const MEMBERS = 'query($id: ID!) { study(id: $id) { members { role user { email } } } }';
+  const MEMBERS = 'query($id: ID!) { study(id: $id) { members { edges { node { role user { email } } } } } }';
 
   beforeAll(async () => {
     study = await addStudy(harness.db, 'members');
@@ -181,7 +181,8 @@ describe('members', () => {
 
   async function rolesOf(): Promise<Record<string, string>> {
     const result = await post(harness, MEMBERS, { id: study.studyId }, { token: study.owner.token });
-    return Object.fromEntries(result.data!.study.members.map((member: { role: string; user: { email: string } }) => [member.user.email, member.role]));
+    const edges: { node: { role: string; user: { email: string } } }[] = result.data!.study.members.edges;
+    return Object.fromEntries(edges.map(({ node }) => [node.user.email, node.role]));
   }
 
   test('owner invites by email and changes the role', async () => {
@@ -242,8 +243,8 @@ describe('members', () => {
 describe('createStudy', () => {
   test('creator becomes owner', async () => {
     const user = await addUser(harness.db, 'study-creator');
-    const result = await post(harness, 'mutation { createStudy(name: "  Calorimeter  ", description: "energy") { id name role members { role user { id } } } }', {}, { token: user.token });
-    expect(result.data?.createStudy).toMatchObject({ name: 'Calorimeter', role: 'OWNER', members: [{ role: 'OWNER', user: { id: user.id } }] });
+    const result = await post(harness, 'mutation { createStudy(name: "  Calorimeter  ", description: "energy") { id name role members { totalCount edges { node { role user { id } } } } } }', {}, { token: user.token });
+    expect(result.data?.createStudy).toMatchObject({ name: 'Calorimeter', role: 'OWNER', members: { totalCount: 1, edges: [{ node: { role: 'OWNER', user: { id: user.id } } }] } });
   });
 
   test('blank name is BAD_USER_INPUT', async () => {

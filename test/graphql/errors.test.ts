@@ -2,7 +2,10 @@ import { Writable } from 'node:stream';
 import { GraphQLError } from 'graphql';
 import pino from 'pino';
 import { describe, expect, test } from 'vitest';
-import { badUserInput, createFormatError, requestScope } from '../../server/graphql/errors.ts';
+import { createPrisma } from '../../server/db.ts';
+import { badUserInput, createFormatError, tagRequestId } from '../../server/graphql/errors.ts';
+import { addExperiment } from './fixtures.ts';
+import { addMnist, addStudy, errorCode, post, startHarness } from './harness.ts';
 
 function capturingLogger() {
   const lines: any[] = [];
@@ -21,7 +24,8 @@ describe('formatError', () => {
     const formatError = createFormatError(logger);
     const fault = new GraphQLError('relation "secret_table" does not exist', { originalError: new Error('relation "secret_table" does not exist'), path: ['experiment'] });
 
-    const formatted = requestScope.run({ requestId: 'req-42' }, () => formatError(fault.toJSON(), fault));
+    tagRequestId([fault], 'req-42');
+    const formatted = formatError(fault.toJSON(), fault);
     expect(formatted.extensions).toEqual({ code: 'INTERNAL', requestId: 'req-42' });
     expect(formatted.message).not.toContain('secret_table');
     expect(formatted.message).toContain('req-42');
@@ -39,5 +43,34 @@ describe('formatError', () => {
     const formatted = createFormatError(logger)(error.toJSON(), error);
     expect(formatted).toEqual(error.toJSON());
     expect(lines).toHaveLength(0);
+  });
+});
+
+describe('server faults over HTTP', () => {
+  test('INTERNAL carries the request id', async () => {
+    // Reads of selection steps fail like a broken database; every other query works.
+    const harness = await startHarness({
+      createPrisma: (url) => {
+        const real = createPrisma(url);
+        const failingSteps = new Proxy(real.selectionStep, {
+          get: (target, key) => (key === 'findMany' ? () => Promise.reject(new Error('relation "secret_table" does not exist')) : Reflect.get(target, key)),
+        });
+        return new Proxy(real, { get: (target, key) => (key === 'selectionStep' ? failingSteps : Reflect.get(target, key)) });
+      },
+    });
+    try {
+      const study = await addStudy(harness.db, 'faults');
+      const dataset = await addMnist(harness.db);
+      const { experiment } = await addExperiment(harness.db, { studyId: study.studyId, datasetId: dataset.id, models: [{ label: 'A', finished: [0.3] }] });
+
+      const result = await post(harness, 'query($id: ID!) { experiment(id: $id) { name steps { step } } }', { id: experiment.id }, { token: study.viewer.token });
+      expect(errorCode(result)).toBe('INTERNAL');
+      const requestId = result.errors![0].extensions.requestId;
+      expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(result.errors![0].message).toContain(requestId);
+      expect(result.errors![0].message).not.toContain('secret_table');
+    } finally {
+      await harness.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { PgBoss } from 'pg-boss';
 import pino from 'pino';
 import { createSession } from '../../server/auth/session.ts';
+import type { SignInLimits } from '../../server/auth/sign-in-limiter.ts';
 import { createUser } from '../../server/auth/users.ts';
 import type { Db } from '../../server/db.ts';
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from '../../server/graphql/http.ts';
@@ -33,13 +34,20 @@ export interface GraphQLResult {
 
 /** Starts the database, pg-boss, the GraphQL server and an HTTP server. */
 export async function startHarness(
-  options: { progressCoalesceMs?: number; createPrisma?: (url: string) => Db } = {},
+  options: { progressCoalesceMs?: number; createPrisma?: (url: string) => Db; signInLimits?: SignInLimits } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
   const logger = pino({ level: 'silent' });
   const boss = await createQueue(database.url, { logger, maxConnections: 2 });
   const prisma = options.createPrisma?.(database.url) ?? database.prisma;
-  const graphql = await createGraphQLServer({ prisma, databaseUrl: database.url, boss, logger, progressCoalesceMs: options.progressCoalesceMs });
+  const graphql = await createGraphQLServer({
+    prisma,
+    databaseUrl: database.url,
+    boss,
+    logger,
+    progressCoalesceMs: options.progressCoalesceMs,
+    signInLimits: options.signInLimits,
+  });
 
   const server = http.createServer((request, response) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname === GRAPHQL_PATH) {

@@ -170,13 +170,19 @@ describe('experiment fields', () => {
       },
     });
     const result = await query(
-      `query($id: ID!) { experiment(id: $id) { steps { step statistic threshold eliminatedCount models { model { label } value eliminated } } } }`,
+      `query($id: ID!) { experiment(id: $id) { steps { step statistic threshold eliminatedCount models { totalCount edges { node { model { label } value eliminated } } } } } }`,
       { id: stored.experiment.id },
     );
     await harness.db.selectionStep.delete({ where: { id: step.id } });
     expect(result.errors).toBeUndefined();
     expect(result.data!.experiment.steps).toEqual([
-      { step: 1, statistic: 'MEDIAN', threshold: null, eliminatedCount: 1, models: [{ model: { label: 'B' }, value: 0.205, eliminated: true }] },
+      {
+        step: 1,
+        statistic: 'MEDIAN',
+        threshold: null,
+        eliminatedCount: 1,
+        models: { totalCount: 1, edges: [{ node: { model: { label: 'B' }, value: 0.205, eliminated: true } }] },
+      },
     ]);
   });
 });

@@ -2,11 +2,11 @@
 
 import { useGraphQLQuery } from '../../_components/use-graphql-query.ts';
 import { NotesPanel } from './NotesPanel.tsx';
-import { EXPERIMENT_NOTES_QUERY, type NoteData } from './notes-query.ts';
+import { EXPERIMENT_NOTES_QUERY, type NotePage } from './notes-query.ts';
 import { TagEditor } from './TagEditor.tsx';
 
 type ExperimentNotesData = {
-  experiment: { id: string; study: { id: string; role: string }; tags: string[]; notes: NoteData[] } | null;
+  experiment: { id: string; study: { id: string; role: string }; tags: string[]; notes: NotePage } | null;
 };
 
 /** Tags and notes of an experiment, loaded apart from the experiment page's main query so that posting does not reload the models. */

@@ -4,21 +4,23 @@ import { useState, type FormEvent } from 'react';
 import { graphqlRequest } from '../../_components/graphql-client.ts';
 import { useSession } from '../../_components/session.tsx';
 import { NoteItem } from './NoteItem.tsx';
-import { ADD_COMMENT_MUTATION, ADD_NOTE_MUTATION, type NoteData, type NoteTarget } from './notes-query.ts';
+import { ADD_COMMENT_MUTATION, ADD_NOTE_MUTATION, type NotePage, type NoteTarget } from './notes-query.ts';
 import './collaboration.css';
 
 type NotesPanelProps = {
   /** Heading, for example `Notes` or `Comments`. */
   title: string;
   target: NoteTarget;
-  notes: NoteData[];
+  /** The first page of the thread. */
+  notes: NotePage;
   /** Whether the user may edit other members' notes (owner or editor). */
   canEditAll: boolean;
   onChanged: () => void;
 };
 
 /** A thread of notes or comments, oldest first, with a Markdown form to add one. */
-export function NotesPanel({ title, target, notes, canEditAll, onChanged }: NotesPanelProps) {
+export function NotesPanel({ title, target, notes: page, canEditAll, onChanged }: NotesPanelProps) {
+  const notes = page.edges.map((edge) => edge.node);
   const { user } = useSession();
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -53,6 +55,11 @@ export function NotesPanel({ title, target, notes, canEditAll, onChanged }: Note
             <NoteItem key={note.id} note={note} canEdit={canEditAll || note.author?.id === user?.id} onChanged={onChanged} />
           ))}
         </ul>
+      )}
+      {page.totalCount > notes.length && (
+        <p className="muted small" role="status">
+          Showing the first {notes.length} of {page.totalCount} {noun}s.
+        </p>
       )}
       <form onSubmit={submit} className="form-stack">
         <label className="field">

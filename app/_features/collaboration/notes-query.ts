@@ -13,6 +13,9 @@ export const NOTE_FIELDS = /* GraphQL */ `
   }
 `;
 
+/** Notes or comments shown per thread; the panel shows a notice when a thread has more. */
+export const NOTE_PAGE_SIZE = 100;
+
 /** Tags and notes of the experiment page, loaded apart from its main query. */
 export const EXPERIMENT_NOTES_QUERY = /* GraphQL */ `
   query ExperimentNotes($id: ID!) {
@@ -20,7 +23,7 @@ export const EXPERIMENT_NOTES_QUERY = /* GraphQL */ `
       id
       study { id role }
       tags
-      notes { ...NoteFields }
+      notes(first: ${NOTE_PAGE_SIZE}) { totalCount edges { node { ...NoteFields } } }
     }
   }
   ${NOTE_FIELDS}
@@ -58,6 +61,9 @@ export type NoteData = {
   author: { id: string; name: string } | null;
   updatedBy: { id: string; name: string } | null;
 };
+
+/** The first page of a thread, as the pages' queries request it. */
+export type NotePage = { totalCount: number; edges: { node: NoteData }[] };
 
 /** Where a new note goes: a study, an experiment of it, or a model (a comment). */
 export type NoteTarget = { kind: 'study'; studyId: string } | { kind: 'experiment'; studyId: string; experimentId: string } | { kind: 'model'; modelId: string };

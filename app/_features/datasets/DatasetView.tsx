@@ -79,16 +79,21 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
       </table>
 
       <h2>Experiments using this dataset</h2>
-      {dataset.experiments.length === 0 ? (
+      {dataset.experiments.totalCount === 0 ? (
         <p className="empty">No experiment uses this dataset yet.</p>
       ) : (
         <ul>
-          {dataset.experiments.map((experiment) => (
+          {dataset.experiments.edges.map(({ node: experiment }) => (
             <li key={experiment.id}>
               <Link href={`/experiments/${experiment.id}`}>{experiment.name}</Link> <span className="muted small">({experiment.status.toLowerCase()})</span>
             </li>
           ))}
         </ul>
+      )}
+      {dataset.experiments.totalCount > dataset.experiments.edges.length && (
+        <p className="muted small" role="status">
+          Showing the newest {dataset.experiments.edges.length} of {dataset.experiments.totalCount} experiments.
+        </p>
       )}
     </>
   );

@@ -3,10 +3,16 @@
 import Link from 'next/link';
 import { useGraphQLQuery } from '../../_components/use-graphql-query.ts';
 
-const STUDY_DATASETS_QUERY = `query StudyDatasets($id: ID!) { study(id: $id) { id role datasets { id key name task inputShape trainCount testCount } } }`;
+/** Datasets listed per study page, newest first. */
+const DATASET_PAGE_SIZE = 200;
 
+const STUDY_DATASETS_QUERY = `query StudyDatasets($id: ID!) {
+  study(id: $id) { id role datasets(first: ${DATASET_PAGE_SIZE}) { totalCount edges { node { id key name task inputShape trainCount testCount } } } }
+}`;
+
+type DatasetRow = { id: string; key: string; name: string; task: string; inputShape: number[]; trainCount: number; testCount: number };
 type StudyDatasetsData = {
-  study: { id: string; role: string; datasets: { id: string; key: string; name: string; task: string; inputShape: number[]; trainCount: number; testCount: number }[] } | null;
+  study: { id: string; role: string; datasets: { totalCount: number; edges: { node: DatasetRow }[] } } | null;
 };
 
 /** Lists the datasets uploaded to a study, with a link to upload another. */
@@ -14,6 +20,7 @@ export function StudyDatasets({ studyId }: { studyId: string }) {
   const { data } = useGraphQLQuery<StudyDatasetsData>(STUDY_DATASETS_QUERY, { id: studyId });
   if (!data?.study) return null;
   const canEdit = data.study.role === 'OWNER' || data.study.role === 'EDITOR';
+  const datasets = data.study.datasets.edges.map((edge) => edge.node);
   return (
     <section aria-label="Datasets">
       <div className="page-title">
@@ -24,7 +31,7 @@ export function StudyDatasets({ studyId }: { studyId: string }) {
           </Link>
         )}
       </div>
-      {data.study.datasets.length === 0 ? (
+      {datasets.length === 0 ? (
         <p className="empty">No uploaded datasets. Experiments can use the built-in MNIST.</p>
       ) : (
         <table className="data-table">
@@ -32,7 +39,7 @@ export function StudyDatasets({ studyId }: { studyId: string }) {
             <tr><th>Name</th><th>Key (for experiment configs)</th><th>Task</th><th>Input shape</th><th>Training / test samples</th></tr>
           </thead>
           <tbody>
-            {data.study.datasets.map((dataset) => (
+            {datasets.map((dataset) => (
               <tr key={dataset.id}>
                 <td><Link href={`/datasets/${dataset.id}`}>{dataset.name}</Link></td>
                 <td><code>{dataset.key}</code></td>
@@ -43,6 +50,11 @@ export function StudyDatasets({ studyId }: { studyId: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {data.study.datasets.totalCount > datasets.length && (
+        <p className="muted small" role="status">
+          Showing the newest {datasets.length} of {data.study.datasets.totalCount} datasets.
+        </p>
       )}
     </section>
   );

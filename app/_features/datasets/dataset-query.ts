@@ -5,7 +5,7 @@ export const DATASET_QUERY = `query Dataset($id: ID!, $part: DatasetPart!, $offs
   dataset(id: $id) {
     id key name description task inputShape classes trainCount testCount checksum studyId createdAt classNames summary
     samples(part: $part, offset: $offset, limit: $limit) { offset totalCount items { index values target label } }
-    experiments { id name status createdAt }
+    experiments(first: 200) { totalCount edges { node { id name status createdAt } } }
   }
 }`;
 
@@ -28,6 +28,6 @@ export type DatasetData = {
     classNames: string[] | null;
     summary: DatasetSummaryData | null;
     samples: { offset: number; totalCount: number; items: DatasetSampleData[] };
-    experiments: { id: string; name: string; status: string; createdAt: string }[];
+    experiments: { totalCount: number; edges: { node: { id: string; name: string; status: string; createdAt: string } }[] };
   } | null;
 };

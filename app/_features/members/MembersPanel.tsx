@@ -8,7 +8,7 @@ import { useGraphQLQuery } from '../../_components/use-graphql-query.ts';
 
 const MEMBERS_QUERY = /* GraphQL */ `
   query StudyMembers($id: ID!) {
-    study(id: $id) { id role members { role user { id email name } } }
+    study(id: $id) { id role members(first: 1000) { totalCount edges { node { role user { id email name } } } } }
   }
 `;
 const INVITE_MUTATION = /* GraphQL */ `
@@ -27,7 +27,8 @@ const REMOVE_MUTATION = /* GraphQL */ `
 
 type Role = 'OWNER' | 'EDITOR' | 'VIEWER';
 type Member = { role: Role; user: { id: string; email: string; name: string } };
-type MembersData = { study: { id: string; role: Role; members: Member[] } | null };
+// A study has at most 1000 members (MAX_MEMBERS_PER_STUDY), so one page of 1000 contains them all.
+type MembersData = { study: { id: string; role: Role; members: { totalCount: number; edges: { node: Member }[] } } | null };
 
 const ROLES: { value: Role; label: string }[] = [
   { value: 'OWNER', label: 'Owner' },
@@ -73,7 +74,7 @@ export function MembersPanel({ studyId }: { studyId: string }) {
             <tr><th>Name</th><th>Email</th><th>Role</th><th /></tr>
           </thead>
           <tbody>
-            {data.study.members.map((member) => {
+            {data.study.members.edges.map(({ node: member }) => {
               const isSelf = member.user.id === user?.id;
               return (
                 <tr key={member.user.id}>

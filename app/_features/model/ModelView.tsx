@@ -7,7 +7,19 @@ import { StatusBadge } from '../../_components/StatusBadge.tsx';
 import { formatCount, formatDuration, formatValue, statisticLabel } from '../../_components/format.ts';
 import { NotesPanel } from '../collaboration/NotesPanel.tsx';
 import { TagEditor } from '../collaboration/TagEditor.tsx';
-import { MODEL_QUERY, type ModelPageData } from './model-query.ts';
+import { MODEL_QUERY, type ModelInstanceRow, type ModelPageData } from './model-query.ts';
+
+/** Formats test metrics as `accuracy 97.1%` or `RMSE(E) 1.23 GeV, RMSE(E)/E 0.0412`; an em dash when there are none. */
+function formatMetrics(metrics: ModelInstanceRow['testMetrics']): string {
+  if (metrics.length === 0) return '—';
+  return metrics
+    .map(({ name, value, unit }) => {
+      if (value == null) return `${name} —`;
+      if (name === 'accuracy') return `${name} ${(value * 100).toFixed(1)}%`;
+      return `${name} ${formatValue(value)}${unit ? ` ${unit}` : ''}`;
+    })
+    .join(', ');
+}
 
 /** Renders the model page: robustness values, instances, tags and comments. */
 export function ModelView({ modelId }: { modelId: string }) {
@@ -71,7 +83,8 @@ export function ModelView({ modelId }: { modelId: string }) {
                 <th scope="col" className="numeric">Step</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="numeric">Test loss</th>
-                <th scope="col" className="numeric">Accuracy</th>
+                <th scope="col">Test metrics</th>
+                <th scope="col" className="numeric">Stopped early at epoch</th>
                 <th scope="col" className="numeric">Duration</th>
                 <th scope="col">Seeds (init, sample, shuffle)</th>
               </tr>
@@ -85,7 +98,8 @@ export function ModelView({ modelId }: { modelId: string }) {
                     <StatusBadge status={instance.status} />
                   </td>
                   <td className="numeric">{formatValue(instance.testLoss)}</td>
-                  <td className="numeric">{instance.testAccuracy == null ? '—' : `${(instance.testAccuracy * 100).toFixed(1)}%`}</td>
+                  <td className="small">{formatMetrics(instance.testMetrics)}</td>
+                  <td className="numeric">{instance.stoppedEpoch ?? '—'}</td>
                   <td className="numeric">{formatDuration(instance.durationMs)}</td>
                   <td className="small">
                     {instance.seeds.init}, {instance.seeds.sample}, {instance.seeds.shuffle}

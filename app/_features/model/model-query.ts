@@ -1,5 +1,5 @@
 /** The query behind the model page and the types of its result. */
-import { NOTE_FIELDS, type NoteData } from '../collaboration/notes-query.ts';
+import { NOTE_FIELDS, NOTE_PAGE_SIZE, type NotePage } from '../collaboration/notes-query.ts';
 
 /** Instances shown on the model page; the bench times the page at this size. */
 export const MODEL_PAGE_INSTANCES = 100;
@@ -17,10 +17,10 @@ export const MODEL_QUERY = /* GraphQL */ `
       tags
       experiment { id name statistic study { id name role } }
       robustnessValues { statistic value count ciLow ciHigh undefinedReason }
-      comments { ...NoteFields }
+      comments(first: ${NOTE_PAGE_SIZE}) { totalCount edges { node { ...NoteFields } } }
       instances(first: ${MODEL_PAGE_INSTANCES}) {
         totalCount
-        edges { node { id instanceIndex step status testLoss testAccuracy durationMs seeds { init sample shuffle } } }
+        edges { node { id instanceIndex step status testLoss testAccuracy testMetrics { name value unit } stoppedEpoch durationMs seeds { init sample shuffle } } }
       }
     }
   }
@@ -34,6 +34,8 @@ export type ModelInstanceRow = {
   status: string;
   testLoss: number | null;
   testAccuracy: number | null;
+  testMetrics: { name: string; value: number | null; unit: string }[];
+  stoppedEpoch: number | null;
   durationMs: number | null;
   seeds: { init: number; sample: number; shuffle: number };
 };
@@ -50,7 +52,7 @@ export type ModelPageData = {
     tags: string[];
     experiment: { id: string; name: string; statistic: string; study: { id: string; name: string; role: string } };
     robustnessValues: { statistic: string; value: number | null; count: number; ciLow: number | null; ciHigh: number | null; undefinedReason: string | null }[];
-    comments: NoteData[];
+    comments: NotePage;
     instances: { totalCount: number; edges: { node: ModelInstanceRow }[] };
   } | null;
 };

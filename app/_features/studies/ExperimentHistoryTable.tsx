@@ -36,14 +36,22 @@ function SelectedModelCell({ experiment }: { experiment: ExperimentRow }) {
   );
 }
 
-/** Experiments of a study, newest first. */
-export function ExperimentHistoryTable({ experiments }: { experiments: ExperimentRow[] }) {
+/** Ticked experiments for the comparison page, with the toggle of one row. */
+export type CompareChoice = { selected: readonly string[]; onToggle: (experimentId: string) => void };
+
+/** Renders the experiments of a study, newest first. With `compare`, each row gets a checkbox that picks it for comparison. */
+export function ExperimentHistoryTable({ experiments, compare }: { experiments: ExperimentRow[]; compare?: CompareChoice }) {
   return (
     <div className="table-wrap card">
       <table className="data-table">
         <caption className="visually-hidden">Experiment history</caption>
         <thead>
           <tr>
+            {compare && (
+              <th scope="col">
+                <span className="visually-hidden">Compare</span>
+              </th>
+            )}
             <th scope="col">Experiment</th>
             <th scope="col">Status</th>
             <th scope="col">Dataset</th>
@@ -56,6 +64,16 @@ export function ExperimentHistoryTable({ experiments }: { experiments: Experimen
         <tbody>
           {experiments.map((experiment) => (
             <tr key={experiment.id}>
+              {compare && (
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Compare ${experiment.name}`}
+                    checked={compare.selected.includes(experiment.id)}
+                    onChange={() => compare.onToggle(experiment.id)}
+                  />
+                </td>
+              )}
               <th scope="row">
                 <Link href={`/experiments/${experiment.id}`}>{experiment.name}</Link>
                 {experiment.tags && experiment.tags.length > 0 && (

@@ -17,7 +17,7 @@ const STUDIES_QUERY = /* GraphQL */ `
           description
           role
           createdAt
-          experiments(first: 1) { totalCount }
+          experiments(first: 0) { totalCount }
         }
       }
     }

@@ -1,15 +1,18 @@
 /** The query behind the study page: the study, its experiments matching the URL filter, notes and activity. */
-import { NOTE_FIELDS } from '../collaboration/notes-query.ts';
+import { NOTE_FIELDS, NOTE_PAGE_SIZE } from '../collaboration/notes-query.ts';
+
+/** Tags offered by the filter form: the maximum page size, so every tag of a typical study is offered. */
+export const FILTER_TAG_LIMIT = 1000;
 
 export const STUDY_QUERY = /* GraphQL */ `
-  query StudyExperiments($id: ID!, $filter: ExperimentFilter) {
+  query StudyExperiments($id: ID!, $filter: ExperimentFilter, $filtered: Boolean! = false) {
     study(id: $id) {
       id
       name
       description
       role
-      experimentTags
-      experiments(first: 1) { totalCount }
+      experimentTags(first: ${FILTER_TAG_LIMIT}) { edges { node } }
+      experiments(first: 0) @include(if: $filtered) { totalCount }
       searchExperiments(filter: $filter, first: 100) {
         totalCount
         edges {
@@ -31,7 +34,7 @@ export const STUDY_QUERY = /* GraphQL */ `
           }
         }
       }
-      notes { ...NoteFields }
+      notes(first: ${NOTE_PAGE_SIZE}) { totalCount edges { node { ...NoteFields } } }
       activity(first: 30) {
         totalCount
         edges { node { id kind summary createdAt experimentId actor { name } } }

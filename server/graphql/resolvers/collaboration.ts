@@ -4,6 +4,7 @@ import { searchExperiments, type ExperimentFilter } from '../../collaboration/ex
 import { renderMarkdown } from '../../collaboration/markdown.ts';
 import { listNotes } from '../../collaboration/notes.ts';
 import { listStudyTags } from '../../collaboration/tags.ts';
+import type { Db } from '../../db.ts';
 import type { GraphQLContext, StudyWithRole } from '../context.ts';
 import { parsePage, toConnection } from '../paging.ts';
 import { collaborationLoaders } from './collaboration-loaders.ts';
@@ -11,6 +12,12 @@ import { collaborationLoaders } from './collaboration-loaders.ts';
 type PageArgs = { first?: number | null; after?: string | null };
 
 const loadUser = (id: string | null, context: GraphQLContext) => (id ? collaborationLoaders(context).user.load(id) : null);
+
+async function notesConnection(db: Db, where: Parameters<typeof listNotes>[0]['where'], args: PageArgs) {
+  const page = parsePage(args);
+  const { items, total } = await listNotes({ db, where, ...page });
+  return toConnection(items, page, total);
+}
 
 /** Field resolvers of notes, tags, search and the activity feed; the mutations are in collaboration-mutations.ts. */
 export const collaborationResolvers = {
@@ -31,8 +38,12 @@ export const collaborationResolvers = {
       for (const experiment of items) loaders.experiment.prime(experiment.id, experiment);
       return toConnection(items, page, total);
     },
-    experimentTags: (study: StudyWithRole, _: unknown, { db }: GraphQLContext) => listStudyTags({ db, studyId: study.id }),
-    notes: (study: StudyWithRole, _: unknown, { db }: GraphQLContext) => listNotes({ db, where: { studyId: study.id, experimentId: null, modelId: null } }),
+    async experimentTags(study: StudyWithRole, args: PageArgs, { db }: GraphQLContext) {
+      const page = parsePage(args);
+      const { items, total } = await listStudyTags({ db, studyId: study.id, ...page });
+      return toConnection(items, page, total);
+    },
+    notes: (study: StudyWithRole, args: PageArgs, { db }: GraphQLContext) => notesConnection(db, { studyId: study.id, experimentId: null, modelId: null }, args),
 
     async activity(study: StudyWithRole, args: PageArgs, { db }: GraphQLContext) {
       const page = parsePage(args);
@@ -43,12 +54,12 @@ export const collaborationResolvers = {
 
   Experiment: {
     tags: (experiment: Experiment, _: unknown, context: GraphQLContext) => collaborationLoaders(context).experimentTags.load(experiment.id),
-    notes: (experiment: Experiment, _: unknown, { db }: GraphQLContext) => listNotes({ db, where: { experimentId: experiment.id, modelId: null } }),
+    notes: (experiment: Experiment, args: PageArgs, { db }: GraphQLContext) => notesConnection(db, { experimentId: experiment.id, modelId: null }, args),
   },
 
   Model: {
     tags: (model: Model, _: unknown, context: GraphQLContext) => collaborationLoaders(context).modelTags.load(model.id),
-    comments: (model: Model, _: unknown, { db }: GraphQLContext) => listNotes({ db, where: { modelId: model.id } }),
+    comments: (model: Model, args: PageArgs, { db }: GraphQLContext) => notesConnection(db, { modelId: model.id }, args),
   },
 
   Note: {

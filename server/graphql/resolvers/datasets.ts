@@ -7,7 +7,9 @@ import type { DatasetSummary } from '../../uploads/summary.ts';
 import type { GraphQLContext, StudyWithRole } from '../context.ts';
 import { badUserInput, notFound } from '../errors.ts';
 import { requireUser, requireUuid } from '../guards.ts';
-import { parsePage, sliceConnection } from '../paging.ts';
+import { parsePage, sliceConnection, toConnection, totalOfPage } from '../paging.ts';
+
+type PageArgs = { first?: number | null; after?: string | null };
 import { finiteOrNull } from '../scalars.ts';
 
 /** Most samples one `samples` page returns. */
@@ -65,7 +67,14 @@ export const datasetResolvers = {
   },
 
   Study: {
-    datasets: (study: StudyWithRole, _: unknown, { db }: GraphQLContext) => db.dataset.findMany({ where: { studyId: study.id }, orderBy: { createdAt: 'desc' } }),
+    async datasets(study: StudyWithRole, args: PageArgs, { db, loaders }: GraphQLContext) {
+      const page = parsePage(args);
+      const where = { studyId: study.id };
+      const items = await db.dataset.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: page.offset, take: page.limit });
+      const total = await totalOfPage(page, items.length, () => db.dataset.count({ where }));
+      for (const dataset of items) loaders.dataset.prime(dataset.id, dataset);
+      return toConnection(items, page, total);
+    },
   },
 
   Dataset: {
@@ -91,13 +100,14 @@ export const datasetResolvers = {
       };
     },
 
-    experiments(dataset: Dataset, _: unknown, context: GraphQLContext) {
+    async experiments(dataset: Dataset, args: PageArgs, context: GraphQLContext) {
       const user = requireUser(context);
-      return context.db.experiment.findMany({
-        where: { datasetId: dataset.id, study: { memberships: { some: { userId: user.id } } } },
-        orderBy: { createdAt: 'desc' },
-        take: 200,
-      });
+      const page = parsePage(args);
+      const where = { datasetId: dataset.id, study: { memberships: { some: { userId: user.id } } } };
+      const items = await context.db.experiment.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: page.offset, take: page.limit });
+      const total = await totalOfPage(page, items.length, () => context.db.experiment.count({ where }));
+      for (const experiment of items) context.loaders.experiment.prime(experiment.id, experiment);
+      return toConnection(items, page, total);
     },
   },
 

@@ -3,12 +3,13 @@ import type { Experiment, Model, ModelStatus, SelectionStep, SelectionStepModel 
 import type { ExperimentConfig, Statistic } from '../../../lib/config.ts';
 import type { InstanceCounts, ModelCounts } from '../../data/experiments.ts';
 import { computeProgress } from '../../experiments/progress.ts';
-import { loadSteps } from '../../data/steps.ts';
+import { loadStepValuePages, loadSteps, type StepValuePage } from '../../data/steps.ts';
 import { rankModels } from '../../experiments/model-ranking.ts';
 import { rankModelsCached } from '../../experiments/ranking-cache.ts';
 import type { GraphQLContext } from '../context.ts';
 import { notFound } from '../errors.ts';
-import { parsePage, toConnection } from '../paging.ts';
+import { BatchLoader } from '../loader.ts';
+import { parsePage, toConnection, type PageRequest } from '../paging.ts';
 import { finiteOrNull } from '../scalars.ts';
 
 /** Returns whether the field's selection set requests nothing but `id` (and `__typename`). */
@@ -20,11 +21,20 @@ function selectsOnlyId(info: GraphQLResolveInfo): boolean {
   );
 }
 
-/** Tells whether the field's selection set requests the subfield `name`. A fragment counts as requesting it. */
-function selectsField(info: GraphQLResolveInfo, name: string): boolean {
-  return info.fieldNodes.some((node) =>
-    (node.selectionSet?.selections ?? []).some((selection) => selection.kind !== Kind.FIELD || selection.name.value === name),
-  );
+// Per request and page: the `models` pages of all steps of an experiment are loaded with one query.
+const stepValueLoaders = new WeakMap<GraphQLContext, Map<string, BatchLoader<string, StepValuePage>>>();
+
+function loadStepValuePage(stepId: string, page: PageRequest, context: GraphQLContext): Promise<StepValuePage> {
+  let byPage = stepValueLoaders.get(context);
+  if (!byPage) stepValueLoaders.set(context, (byPage = new Map()));
+
+  const key = `${page.offset}:${page.limit}`;
+  let loader = byPage.get(key);
+  if (!loader) {
+    loader = new BatchLoader((stepIds) => loadStepValuePages({ db: context.db, stepIds, ...page }), { items: [], total: 0 });
+    byPage.set(key, loader);
+  }
+  return loader.load(stepId);
 }
 
 function configOf(experiment: Experiment): ExperimentConfig {
@@ -114,8 +124,7 @@ export const experimentResolvers = {
       return toConnection(models, page, total);
     },
 
-    steps: (experiment: Experiment, _: unknown, { db }: GraphQLContext, info: GraphQLResolveInfo) =>
-      loadSteps({ db, experimentId: experiment.id, withValues: selectsField(info, 'models') }),
+    steps: (experiment: Experiment, _: unknown, { db }: GraphQLContext) => loadSteps({ db, experimentId: experiment.id }),
 
     durationMs(experiment: Experiment) {
       if (!experiment.startedAt) return null;
@@ -126,7 +135,11 @@ export const experimentResolvers = {
 
   SelectionStep: {
     threshold: (step: SelectionStep) => finiteOrNull(step.threshold),
-    models: (step: SelectionStep & { models: SelectionStepModel[] }) => step.models,
+    async models(step: SelectionStep, args: { first?: number | null; after?: string | null }, context: GraphQLContext) {
+      const page = parsePage(args);
+      const { items, total } = await loadStepValuePage(step.id, page, context);
+      return toConnection(items, page, total);
+    },
   },
 
   StepModelValue: {

@@ -11,7 +11,7 @@ import {
 import type { ModelStepValue } from '../../data/steps.ts';
 import { computeRobustness } from '../../experiments/robustness.ts';
 import type { GraphQLContext } from '../context.ts';
-import { parsePage, sliceConnection, toConnection } from '../paging.ts';
+import { parsePage, sliceConnection, toConnection, totalOfPage } from '../paging.ts';
 import { finiteOrNull } from '../scalars.ts';
 
 type PageArgs = { first?: number | null; after?: string | null };
@@ -46,6 +46,14 @@ function sampleSpreadOf(model: Model, context: GraphQLContext): Promise<SampleSp
   return spreads;
 }
 
+/** Reads the stored test metrics; an entry that is not { name, value, unit } is skipped. */
+function parseTestMetrics(stored: unknown): { name: string; value: number | null; unit: string }[] {
+  if (!Array.isArray(stored)) return [];
+  return stored
+    .filter((entry): entry is { name: string; value: unknown; unit: string } => typeof entry?.name === 'string' && typeof entry?.unit === 'string')
+    .map((entry) => ({ name: entry.name, value: typeof entry.value === 'number' ? finiteOrNull(entry.value) : null, unit: entry.unit }));
+}
+
 export const modelResolvers = {
   Model: {
     async experiment(model: Model, _: unknown, { loaders }: GraphQLContext) {
@@ -64,10 +72,8 @@ export const modelResolvers = {
 
     async instances(model: Model, args: PageArgs, { db }: GraphQLContext) {
       const page = parsePage(args);
-      const [items, total] = await Promise.all([
-        db.instance.findMany({ where: { modelId: model.id }, orderBy: { instanceIndex: 'asc' }, skip: page.offset, take: page.limit }),
-        db.instance.count({ where: { modelId: model.id } }),
-      ]);
+      const items = await db.instance.findMany({ where: { modelId: model.id }, orderBy: { instanceIndex: 'asc' }, skip: page.offset, take: page.limit });
+      const total = await totalOfPage(page, items.length, () => db.instance.count({ where: { modelId: model.id } }));
       return toConnection(items, page, total);
     },
 
@@ -97,6 +103,7 @@ export const modelResolvers = {
     valLoss: (instance: Instance) => instance.valLoss.map(finiteOrNull),
     testLoss: (instance: Instance) => finiteOrNull(instance.testLoss),
     testAccuracy: (instance: Instance) => finiteOrNull(instance.testAccuracy),
+    testMetrics: (instance: Instance) => parseTestMetrics(instance.testMetrics),
 
     async predictions(instance: Instance, args: PageArgs, { db }: GraphQLContext) {
       const page = parsePage(args);

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { modelSpaceSchema, selectionPolicySchema } from '../../../lib/config.ts';
-import { findExperimentForMember, findInstanceForMember, findModelForMember } from '../../data/access.ts';
+import { findInstanceForMember, findModelForMember, findVisibleExperiment } from '../../data/access.ts';
 import { listStudiesOfUser } from '../../data/studies.ts';
+import { estimateTrainings } from '../../../lib/space.ts';
 import { expandForDataset, findLatestDataset } from '../../experiments/create.ts';
 import { zodToUserInputError } from '../../experiments/validation.ts';
 import type { GraphQLContext } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { requireUser, requireUuid } from '../guards.ts';
-import { parsePage, toConnection } from '../paging.ts';
+import { parsePage, toConnection, totalOfPage } from '../paging.ts';
 
 /** Models listed by `previewModelSpace`; the counts cover the whole space. */
 const PREVIEW_MODEL_LIMIT = 200;
@@ -46,10 +47,10 @@ export const queryResolvers = {
 
     async experiment(_: unknown, { id }: { id: string }, context: GraphQLContext) {
       const user = requireUser(context);
-      const found = await findExperimentForMember({ db: context.db, experimentId: requireUuid(id, 'id'), userId: user.id });
-      if (!found) throw notFound(`Experiment ${id} not found.`);
-      context.loaders.experiment.prime(id, found.experiment);
-      return found.experiment;
+      const experiment = await findVisibleExperiment({ db: context.db, experimentId: requireUuid(id, 'id'), userId: user.id });
+      if (!experiment) throw notFound(`Experiment ${id} not found.`);
+      context.loaders.experiment.prime(id, experiment);
+      return experiment;
     },
 
     async model(_: unknown, { id }: { id: string }, context: GraphQLContext) {
@@ -66,22 +67,29 @@ export const queryResolvers = {
       return instance;
     },
 
-    datasets(_: unknown, __: unknown, context: GraphQLContext) {
+    async datasets(_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) {
       const user = requireUser(context);
+      const page = parsePage(args);
       // Uploaded datasets are listed only to members of their study.
       const visible = { OR: [{ studyId: null }, { study: { memberships: { some: { userId: user.id } } } }] };
-      return context.db.dataset.findMany({ where: visible, orderBy: [{ key: 'asc' }, { version: 'desc' }] });
+      const items = await context.db.dataset.findMany({ where: visible, orderBy: [{ key: 'asc' }, { version: 'desc' }, { id: 'asc' }], skip: page.offset, take: page.limit });
+      const total = await totalOfPage(page, items.length, () => context.db.dataset.count({ where: visible }));
+      return toConnection(items, page, total);
     },
 
     async previewModelSpace(_: unknown, args: { dataset: string; config: unknown }, context: GraphQLContext) {
       const user = requireUser(context);
       const config = parsePreviewConfig(args.config);
       const dataset = await findLatestDataset({ db: context.db, key: args.dataset, argumentName: 'dataset', userId: user.id });
-      const { models, overBudget } = expandForDataset(config, dataset);
+      const { models, overBudget, spaceSize, withinBudget } = expandForDataset(config, dataset);
       return {
         modelCount: models.length,
         overBudget,
+        spaceSize,
+        withinBudget,
+        sampling: config.space.sampling.kind === 'grid' ? 'GRID' : 'RANDOM',
         exhaustiveTrainings: models.length * config.selection.maxInstances,
+        trainings: estimateTrainings(models.length, config.selection),
         models: models.slice(0, PREVIEW_MODEL_LIMIT).map(({ label, parameterCount }) => ({ label, parameterCount })),
       };
     },

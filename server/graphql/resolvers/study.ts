@@ -8,7 +8,11 @@ type PageArgs = { first?: number | null; after?: string | null };
 
 export const studyResolvers = {
   Study: {
-    members: (study: StudyWithRole, _: unknown, { db }: GraphQLContext) => listMembers({ db, studyId: study.id }),
+    async members(study: StudyWithRole, args: PageArgs, { db }: GraphQLContext) {
+      const page = parsePage(args);
+      const { items, total } = await listMembers({ db, studyId: study.id, ...page });
+      return toConnection(items, page, total);
+    },
 
     async experiments(study: StudyWithRole, args: PageArgs & { status?: ExperimentStatus | null }, { db, loaders }: GraphQLContext) {
       const page = parsePage(args);
