@@ -69,6 +69,8 @@ test('comparison of two finished experiments', async ({ page }) => {
   const table = page.getByRole('table', { name: 'Compared experiments' });
   await expect(table.getByRole('row').filter({ has: page.getByRole('rowheader') })).toHaveCount(2);
   await expect(table).toContainText('of 4 exhaustive');
+  await expect(table.getByRole('cell', { name: 'cross_entropy', exact: true })).toHaveCount(2);
+  await expect(page.getByRole('note', { name: 'Comparability' })).toHaveCount(0);
   await expect.poll(() => countPixelsNear(page, 'Instance test loss distributions', FIRST_COLUMN_RGB, 30)).toBeGreaterThan(20);
   await expect.poll(() => countPixelsNear(page, 'Instance test loss distributions', SECOND_COLUMN_RGB, 30)).toBeGreaterThan(20);
 
@@ -81,6 +83,15 @@ test('comparison of two finished experiments', async ({ page }) => {
   await page.getByLabel('Statistic').selectOption('MAX');
   await expect(page).toHaveURL(/statistic=MAX/);
   await expect(table).toContainText('Max');
+
+  // An experiment on another dataset makes the columns' test losses incomparable; it is cancelled at once, so nothing trains.
+  const permuted = await graphql<{ createExperiment: { id: string; name: string } }>(page, create, {
+    studyId,
+    config: { ...tinyConfig(`Permuted ${suffix}`, { kind: 'quantile', q: 0.5 }, 0.01), dataset: 'mnist-permuted' },
+  });
+  await graphql(page, 'mutation($id: ID!) { cancelExperiment(id: $id) { id } }', { id: permuted.createExperiment.id });
+  await page.goto(`/studies/${studyId}/compare?experiments=${racing.createExperiment.id},${permuted.createExperiment.id}`);
+  await expect(page.getByRole('note', { name: 'Comparability' })).toContainText(/different datasets \(mnist v\d+, mnist-permuted v\d+\)/);
 
   // Entry point 2: the Compare link of the experiment page, which also shows the racing rule.
   await page.goto(`/experiments/${racing.createExperiment.id}`);

@@ -16,9 +16,19 @@ test('random sampling and early stopping', async ({ page }) => {
   await expect(preview.getByText('30 (24–36)')).toBeVisible();
 
   await form.getByLabel('Random sample of distinct models').check();
+  // An empty count samples the smaller of 200 and the 12 models within the budget.
+  await expect(form.getByLabel('Models to sample')).toHaveValue('');
+  await expect(preview.getByText('12 models within budget')).toBeVisible();
+  await expect(preview.getByText('12', { exact: true })).toBeVisible();
   await form.getByLabel('Models to sample').fill('5');
   await expect(preview.getByText('12 models within budget')).toBeVisible();
   await expect(preview.getByText('5', { exact: true })).toBeVisible();
+
+  const loss = form.getByRole('group', { name: 'Loss' });
+  await expect(loss.getByLabel('Task default (cross_entropy)')).toBeChecked();
+  await loss.getByLabel('cross_entropy', { exact: true }).check();
+  await expect(loss.getByLabel('Task default (cross_entropy)')).not.toBeChecked();
+  await expect(loss.getByRole('radio')).toHaveCount(2);
 
   await form.getByLabel('Stop when the validation loss stops improving').check();
   await form.getByLabel('Patience').fill('0');

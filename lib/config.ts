@@ -25,6 +25,18 @@ export type Initializer = (typeof INITIALIZERS)[number];
 export type Optimizer = (typeof OPTIMIZERS)[number];
 export type Statistic = (typeof STATISTICS)[number];
 
+/** Display name of each statistic, as charts and texts show it. */
+export const STATISTIC_DISPLAY_NAMES: Readonly<Record<Statistic, string>> = {
+  mean: 'Mean',
+  median: 'Median',
+  q3: 'Q3',
+  q3_iqr: 'Q3 + IQR',
+  max: 'Max',
+  min: 'Min',
+  std: 'Std',
+  iqr: 'IQR',
+};
+
 /** Training losses: the first three for regression, cross-entropy for classification. */
 export const LOSSES = ['mse', 'mae', 'huber', 'cross_entropy'] as const;
 export type LossKind = (typeof LOSSES)[number];
@@ -110,16 +122,20 @@ export type ModelSpec = z.infer<typeof modelSpecSchema>;
 /** Largest model count that random sampling draws, the same limit as a grid's size. */
 export const MAX_SAMPLED_MODELS = 100_000;
 
+/** Models that random sampling draws without a `count`, or all models within the budget when fewer. */
+export const DEFAULT_SAMPLE_COUNT = 200;
+
 /**
  * Sampling of models from the space: the whole grid, or `count` distinct
  * models drawn uniformly from the models within the parameter budget, the
- * same ones for the same seed.
+ * same ones for the same seed. Without `count`, the smaller of
+ * DEFAULT_SAMPLE_COUNT and the models within the budget.
  */
 export const samplingSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('grid') }),
   z.strictObject({
     kind: z.literal('random'),
-    count: z.number().int().min(1).max(MAX_SAMPLED_MODELS),
+    count: z.number().int().min(1).max(MAX_SAMPLED_MODELS).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   }),
 ]);
@@ -138,7 +154,10 @@ export const modelSpaceSchema = z.strictObject({
   batchSizes: z.array(z.number().int().min(1).max(4096)).min(1).default([32]),
   l2s: z.array(z.number().min(0).max(1)).min(1).default([0]),
   epochs: z.array(z.number().int().min(1).max(200)).min(1).default([5]),
-  /** Absent: the dataset task's default loss for every model. */
+  /**
+   * Absent: the dataset task's default loss for every model. A new experiment
+   * takes one loss at most (newModelSpaceSchema); stored ones may have more.
+   */
   losses: z.array(lossSchema).min(1).max(16).optional(),
   /** Applied to every model; absent: no early stopping. */
   earlyStopping: earlyStoppingSchema.optional(),
@@ -179,6 +198,11 @@ export const selectionPolicySchema = z.strictObject({
 });
 export type SelectionPolicy = z.infer<typeof selectionPolicySchema>;
 
+/** Validation samples held out of a training sample, rounded as the trainer splits it. */
+export function validationSampleCount(trainSize: number, validationFraction: number): number {
+  return Math.round(trainSize * validationFraction);
+}
+
 export const experimentConfigSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
@@ -208,6 +232,45 @@ export const experimentConfigSchema = z
     path: ['space', 'earlyStopping'],
   });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;
+
+/**
+ * Rejects a second loss: robustness values of different losses have different
+ * scales (an MSE is about the square of an MAE), so ranking them together
+ * would eliminate the models of the larger-scale loss, not the less robust ones.
+ */
+const ONE_LOSS_RULE = {
+  check: (space: ModelSpace) => (space.losses?.length ?? 0) <= 1,
+  message: (space: ModelSpace) =>
+    `An experiment trains every model with one loss, so that robustness values share one scale; found ${space.losses?.length} losses. Start one experiment per loss.`,
+};
+
+/**
+ * Model space of a new experiment: modelSpaceSchema plus the rules that
+ * stored spaces may predate (at most one loss).
+ */
+export const newModelSpaceSchema = modelSpaceSchema.refine(ONE_LOSS_RULE.check, {
+  error: (issue) => ONE_LOSS_RULE.message(issue.input as ModelSpace),
+  path: ['losses'],
+});
+
+/**
+ * Configuration of a new experiment: experimentConfigSchema plus the rules
+ * that stored experiments may predate (at most one loss, at least one
+ * validation sample for early stopping). Stored configurations are read with
+ * experimentConfigSchema, so experiments created before a rule still run.
+ */
+export const newExperimentConfigSchema = experimentConfigSchema
+  .refine((c) => ONE_LOSS_RULE.check(c.space), {
+    error: (issue) => ONE_LOSS_RULE.message((issue.input as ExperimentConfig).space),
+    path: ['space', 'losses'],
+  })
+  .refine((c) => c.space.earlyStopping === undefined || c.validationFraction === 0 || validationSampleCount(c.trainSize, c.validationFraction) >= 1, {
+    error: (issue) => {
+      const c = issue.input as ExperimentConfig;
+      return `Early stopping watches the validation loss, but trainSize ${c.trainSize} x validationFraction ${c.validationFraction} rounds to 0 validation samples. Raise trainSize or validationFraction so that at least 1 sample is held out, or remove space.earlyStopping.`;
+    },
+    path: ['space', 'earlyStopping'],
+  });
 export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
 
 /** Seeds of one instance. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { experimentConfigSchema, modelSpaceSchema, modelSpecSchema, selectionPolicySchema, type ModelSpace } from './config';
+import { experimentConfigSchema, modelSpaceSchema, modelSpecSchema, newExperimentConfigSchema, newModelSpaceSchema, selectionPolicySchema, type ModelSpace } from './config';
 import { sampleDistinctIndices, createRng } from './seeds';
-import { countParameters, estimateTrainings, expandModelSpace, modelHash, modelLabel } from './space';
+import { countParameters, estimateTrainings, expandModelSpace, modelHash, modelLabel, summarizeModelSpace } from './space';
 
 const IMAGE = { shape: [28, 28, 1], classes: 10 } as const;
 
@@ -52,6 +52,38 @@ describe('loss and early-stopping schema', () => {
     expect(experimentConfigSchema.safeParse({ ...config, validationFraction: 0.1 }).success).toBe(true);
   });
 
+  it('rejects a validation split of 0 samples', () => {
+    const config = {
+      name: 'x',
+      dataset: 'mnist',
+      space: { architectures: [{ dense: [8] }], earlyStopping: { patience: 2 } },
+      trainSize: 10,
+      validationFraction: 0.01,
+    };
+    const result = newExperimentConfigSchema.safeParse(config);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0].path).toEqual(['space', 'earlyStopping']);
+    expect(result.error!.issues[0].message).toContain('trainSize 10 x validationFraction 0.01 rounds to 0 validation samples');
+    expect(newExperimentConfigSchema.safeParse({ ...config, validationFraction: 0.05 }).success).toBe(true);
+    // A stored experiment from before the rule still parses.
+    expect(experimentConfigSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('rejects more than one loss', () => {
+    const twoLosses = { architectures: [{}], losses: ['mse', { kind: 'huber', delta: 1 }] };
+    const result = newModelSpaceSchema.safeParse(twoLosses);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0].path).toEqual(['losses']);
+    expect(result.error!.issues[0].message).toContain('found 2 losses. Start one experiment per loss.');
+    expect(newModelSpaceSchema.safeParse({ architectures: [{}], losses: [{ kind: 'huber', delta: 1 }] }).success).toBe(true);
+
+    const config = newExperimentConfigSchema.safeParse({ name: 'x', dataset: 'energy', space: twoLosses });
+    expect(config.success).toBe(false);
+    expect(config.error!.issues[0].path).toEqual(['space', 'losses']);
+    // A stored experiment from before the rule still parses, so the worker can finish it.
+    expect(experimentConfigSchema.safeParse({ name: 'x', dataset: 'energy', space: twoLosses }).success).toBe(true);
+  });
+
   it('rejects patience 0', () => {
     expect(modelSpaceSchema.safeParse({ architectures: [{}], earlyStopping: { patience: 0 } }).success).toBe(false);
   });
@@ -75,21 +107,20 @@ describe('PReLU parameter count', () => {
 });
 
 describe('losses in the model space', () => {
-  const space = spaceOf({ architectures: [{ dense: [4] }], losses: ['mse', 'mae', { kind: 'huber', delta: 0.5 }], earlyStopping: { patience: 2 } });
+  const space = spaceOf({ architectures: [{ dense: [4] }], losses: [{ kind: 'huber', delta: 0.5 }], earlyStopping: { patience: 2 } });
 
-  it('varies the loss fastest and sets early stopping on every model', () => {
-    const { models } = expandModelSpace(space, { shape: [15, 15, 1], classes: 1, task: 'regression' });
+  it('sets the loss and early stopping on every model', () => {
+    const { models } = expandModelSpace(spaceOf({ ...space, architectures: [{ dense: [4] }, { dense: [2] }] }), { shape: [15, 15, 1], classes: 1, task: 'regression' });
     expect(models.map((model) => model.label)).toEqual([
-      'd4 relu adam lr=0.001 bs=32 loss=mse patience=2',
-      'd4 relu adam lr=0.001 bs=32 loss=mae patience=2',
       'd4 relu adam lr=0.001 bs=32 loss=huber:0.5 patience=2',
+      'd2 relu adam lr=0.001 bs=32 loss=huber:0.5 patience=2',
     ]);
     expect(models.every((model) => model.spec.earlyStopping?.patience === 2)).toBe(true);
   });
 
   it('rejects a loss that does not fit the task', () => {
     expect(() => expandModelSpace(space, { ...IMAGE, task: 'classification' })).toThrow(
-      "loss 'mse' (losses[0]) does not fit the classification task of the dataset; use cross_entropy.",
+      "loss 'huber' (losses[0]) does not fit the classification task of the dataset; use cross_entropy.",
     );
     const crossEntropy = spaceOf({ architectures: [{}], losses: ['cross_entropy'] });
     expect(() => expandModelSpace(crossEntropy, { shape: [4], classes: 1, task: 'regression' })).toThrow(/'cross_entropy' .* regression task/);
@@ -99,6 +130,47 @@ describe('losses in the model space', () => {
     const { models } = expandModelSpace(spaceOf({ architectures: [{}] }), { ...IMAGE, task: 'classification' });
     expect(models[0].spec.loss).toBeUndefined();
     expect(modelLabel(models[0].spec)).toBe('linear relu adam lr=0.001 bs=32');
+  });
+});
+
+describe('model space summary', () => {
+  const space = spaceOf({
+    architectures: [{ dense: [8] }, { conv: [{ filters: 4, kernelSize: 3 }], dense: [4] }, { dense: [300] }],
+    activations: ['relu', 'prelu'],
+    learningRates: [0.001, 0.01],
+    losses: ['cross_entropy'],
+    earlyStopping: { patience: 2 },
+    sampling: { kind: 'random', count: 6, seed: 4 },
+  });
+
+  it('matches the expansion', () => {
+    const expanded = expandModelSpace(space, IMAGE);
+    const summary = summarizeModelSpace(space, IMAGE, 4);
+    expect(summary.modelCount).toBe(6);
+    expect(summary.spaceSize).toBe(expanded.spaceSize);
+    expect(summary.withinBudget).toBe(expanded.withinBudget);
+    expect(summary.overBudget).toBe(expanded.overBudget);
+    expect(summary.models).toEqual(expanded.models.slice(0, 4).map(({ spec, label, parameterCount }) => ({ spec, label, parameterCount })));
+  });
+
+  it('hashes and labels as modelHash and modelLabel', () => {
+    for (const model of expandModelSpace(space, IMAGE).models) {
+      expect(model.hash).toBe(modelHash(model.spec));
+      expect(model.label).toBe(modelLabel(model.spec));
+      expect(model.spec).toEqual(modelSpecSchema.parse(model.spec));
+    }
+  });
+});
+
+describe('random sampling default count', () => {
+  it('draws all models of a space smaller than 200', () => {
+    const space = spaceOf({ architectures: [{ dense: [8] }, { dense: [16] }], learningRates: [0.001, 0.01], sampling: { kind: 'random', seed: 2 } });
+    expect(expandModelSpace(space, IMAGE).models).toHaveLength(4);
+  });
+
+  it('draws 200 models of a larger space', () => {
+    const space = spaceOf({ architectures: [{ dense: [8] }], learningRates: Array.from({ length: 300 }, (_, i) => 0.0001 * (i + 1)), sampling: { kind: 'random', seed: 2 } });
+    expect(summarizeModelSpace(space, IMAGE, 0).modelCount).toBe(200);
   });
 });
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 
 import {
   architectureSchema,
+  DEFAULT_SAMPLE_COUNT,
   LOSSES_BY_TASK,
   modelSpaceSchema,
   modelSpecSchema,
@@ -64,7 +65,8 @@ export interface ExpandedSpace {
  *
  * With `sampling.kind` 'random' it draws `count` distinct models uniformly
  * from the models within the budget, with the sampling seed, and returns them
- * in grid order. Only the drawn models are built, so the space may be far
+ * in grid order. Without `count` it draws the smaller of DEFAULT_SAMPLE_COUNT
+ * and the models within the budget. Only the drawn models are built, so the space may be far
  * larger than MAX_MODEL_SPACE_SIZE.
  *
  * @throws RangeError when the space is invalid, an architecture does not fit
@@ -73,6 +75,48 @@ export interface ExpandedSpace {
  *   budget leaves.
  */
 export function expandModelSpace(space: ModelSpace, input: NetworkInput): ExpandedSpace {
+  const plan = planModelSpace(space, input);
+  const models = plan.indices.map((index) => buildModel(plan, index, true));
+  return { models, overBudget: plan.overBudget, spaceSize: plan.spaceSize, withinBudget: plan.withinBudget };
+}
+
+/** A model of a summary: no hash, since only stored models need their identity. */
+export type SummarizedModel = Omit<ExpandedModel, 'hash'>;
+
+/** The counts of an expanded model space and its first models. */
+export interface ModelSpaceSummary extends Omit<ExpandedSpace, 'models'> {
+  /** Models of the experiment: the budgeted grid or the random sample. */
+  modelCount: number;
+  /** The first `limit` models of the experiment, in grid order. */
+  models: SummarizedModel[];
+}
+
+/**
+ * Summarizes a model space as `expandModelSpace` would expand it, but builds
+ * only the first `limit` models and hashes none, so that a preview of a large
+ * space stays fast. Throws what `expandModelSpace` throws.
+ */
+export function summarizeModelSpace(space: ModelSpace, input: NetworkInput, limit: number): ModelSpaceSummary {
+  const plan = planModelSpace(space, input);
+  const models = plan.indices.slice(0, limit).map((index) => buildModel(plan, index, false));
+  return { modelCount: plan.indices.length, models, overBudget: plan.overBudget, spaceSize: plan.spaceSize, withinBudget: plan.withinBudget };
+}
+
+/** A parsed model space with its heads and the grid indices of the experiment's models. */
+interface SpacePlan {
+  space: ModelSpace;
+  /** Heads within the parameter budget; the grid index runs over these heads times the tail. */
+  heads: SpaceHead[];
+  dimensions: unknown[][];
+  tailSize: number;
+  /** Ascending grid indices of the models of the experiment. */
+  indices: number[];
+  overBudget: number;
+  spaceSize: number;
+  withinBudget: number;
+}
+
+function planModelSpace(space: ModelSpace, input: NetworkInput): SpacePlan {
   const parsed = modelSpaceSchema.parse(space);
   if (input.task !== undefined) assertLossesFitTask(parsed.losses ?? [], input.task);
 
@@ -88,31 +132,36 @@ export function expandModelSpace(space: ModelSpace, input: NetworkInput): Expand
   const withinBudget = withinHeads.length * tailSize;
   const overBudget = spaceSize - withinBudget;
 
-  let indices: Iterable<number>;
+  let indices: number[];
   if (parsed.sampling.kind === 'grid') {
     if (spaceSize > MAX_MODEL_SPACE_SIZE) {
       throw new RangeError(
         `Invalid model space: its ${spaceSize} models exceed the grid limit of ${MAX_MODEL_SPACE_SIZE}; list fewer values or use sampling { kind: 'random', count }.`,
       );
     }
-    indices = range(withinBudget);
+    indices = Array.from({ length: withinBudget }, (_, index) => index);
   } else {
-    const { count, seed } = parsed.sampling;
+    const { seed } = parsed.sampling;
+    const count = parsed.sampling.count ?? Math.min(DEFAULT_SAMPLE_COUNT, withinBudget);
     if (count > withinBudget) {
       throw new RangeError(
         `Invalid sampling.count ${count}: only ${withinBudget} of the ${spaceSize} models are within the parameter budget of ${parsed.parameterBudget}; lower the count, raise the budget or use grid sampling.`,
       );
     }
-    indices = sampleDistinctIndices(withinBudget, count, createRng(seed)).sort((a, b) => a - b);
+    indices = sampleDistinctIndices(withinBudget, count, createRng(seed));
+    indices.sort((a, b) => a - b);
   }
+  return { space: parsed, heads: withinHeads, dimensions, tailSize, indices, overBudget, spaceSize, withinBudget };
+}
 
-  const models: ExpandedModel[] = [];
-  for (const index of indices) {
-    const { head, tail } = decodeIndex(index, tailSize, dimensions);
-    const spec = buildSpec(parsed, withinHeads[head], tail);
-    models.push({ spec, hash: modelHash(spec), parameterCount: withinHeads[head].parameterCount, label: modelLabel(spec) });
-  }
-  return { models, overBudget, spaceSize, withinBudget };
+/** Builds the model at a grid index. The spec is complete and valid by construction, so it is hashed and labelled without parsing it again. */
+function buildModel(plan: SpacePlan, index: number, withHash: true): ExpandedModel;
+function buildModel(plan: SpacePlan, index: number, withHash: false): SummarizedModel;
+function buildModel(plan: SpacePlan, index: number, withHash: boolean): ExpandedModel | SummarizedModel {
+  const { head, tail } = decodeIndex(index, plan.tailSize, plan.dimensions);
+  const spec = buildSpec(plan.space, plan.heads[head], tail);
+  const model = { spec, parameterCount: plan.heads[head].parameterCount, label: labelOfParsedSpec(spec) };
+  return withHash ? { ...model, hash: hashOfParsedSpec(spec) } : model;
 }
 
 /** Rejects a listed loss that does not fit the task, naming both. */
@@ -193,10 +242,6 @@ function distinct<T>(values: readonly T[]): T[] {
   });
 }
 
-function* range(count: number): Generator<number> {
-  for (let i = 0; i < count; i++) yield i;
-}
-
 /**
  * Returns the [H, W, C] input of the first Conv2D layer: [H, W, C] as is,
  * [H, W] as [H, W, 1], and a flat vector of a square length d as
@@ -275,7 +320,10 @@ export function countParameters(architecture: Architecture, shape: readonly numb
  * parsed spec, so defaults are filled in and key order does not matter.
  */
 export function modelHash(spec: ModelSpec): string {
-  const parsed = modelSpecSchema.parse(spec);
+  return hashOfParsedSpec(modelSpecSchema.parse(spec));
+}
+
+function hashOfParsedSpec(parsed: ModelSpec): string {
   return createHash('sha256').update(canonicalJson(parsed)).digest('hex');
 }
 
@@ -317,7 +365,10 @@ const DEFAULT_SPEC = modelSpecSchema.parse({ architecture: {} });
  * them (`loss=huber:1`, `patience=3`). An architecture without layers is `linear`.
  */
 export function modelLabel(spec: ModelSpec): string {
-  const parsed = modelSpecSchema.parse(spec);
+  return labelOfParsedSpec(modelSpecSchema.parse(spec));
+}
+
+function labelOfParsedSpec(parsed: ModelSpec): string {
   const layers = [
     ...parsed.architecture.conv.map((layer) => `conv${layer.filters}k${layer.kernelSize}p${layer.pool}`),
     ...parsed.architecture.dense.map((width) => `d${width}`),

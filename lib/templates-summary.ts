@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { Initializer, Statistic, ThresholdRule } from './config';
+import { STATISTIC_DISPLAY_NAMES, type Initializer, type Statistic, type ThresholdRule } from './config';
 import { createRng } from './seeds';
 import { robustnessValue, type RobustnessValue } from './statistics';
 import { replaySelection, type ReplayResult } from './templates-replay';
@@ -274,7 +274,7 @@ export function summarizeSampleSize(params: SampleSizeParams, experiments: reado
   const trend =
     improvesWithSize === null
       ? 'The robustness value is undefined at some size.'
-      : `The ${params.statistic} robustness value goes from ${format(first)} at n=${points[0].size} to ${format(last)} at n=${points[points.length - 1].size}` +
+      : `The ${STATISTIC_DISPLAY_NAMES[params.statistic]} robustness value goes from ${format(first)} at n=${points[0].size} to ${format(last)} at n=${points[points.length - 1].size}` +
         (improvesWithSize ? ', so robustness improves with sample size.' : ', so robustness does not improve with sample size here.');
   const plateauText =
     plateau === null
@@ -350,7 +350,7 @@ export function summarizeInitializers(params: InitializersParams, experiments: r
   const finding =
     best === null
       ? 'No initializer has a defined robustness value.'
-      : `By ${params.statistic} robustness value the order is ${order.map((row) => `${row.initializer} ${formatInterval(row.robustness)}`).join(', ')}; ${best} is the most robust.`;
+      : `By ${STATISTIC_DISPLAY_NAMES[params.statistic]} robustness value the order is ${order.map((row) => `${row.initializer} ${formatInterval(row.robustness)}`).join(', ')}; ${best} is the most robust.`;
   return { kind: 'initializers', statistic: params.statistic, experimentId: experiment.experimentId, rows, best, finding };
 }
 
@@ -458,7 +458,7 @@ export function summarizeModelSearch(params: ModelSearchParams, experiments: rea
 
   const lines = replays.map(
     (replay) =>
-      `${replay.statistic}${replay.rule.kind === 'racing' ? ' with racing' : ''}: rank ${replay.rank ?? 'undefined'} of ${models.length}, ` +
+      `${STATISTIC_DISPLAY_NAMES[replay.statistic]}${replay.rule.kind === 'racing' ? ' with racing' : ''}: rank ${replay.rank ?? 'undefined'} of ${models.length}, ` +
       `${replay.trainings} trainings, ${replay.savingFactor.toFixed(1)}x fewer`,
   );
   return {

@@ -7,9 +7,9 @@
  * their defaults and turns valid params into experiment configurations.
  * lib/templates-summary.ts computes the findings.
  *
- * The defaults are sized so that all five templates together train in well
- * under an hour with two wasm worker processes; docs/templates.md lists the
- * measured training times they are based on.
+ * The defaults are sized so that all five templates together train in under
+ * an hour with two wasm worker processes: 46 min on a loaded 2-core machine
+ * (bench/templates.ts, figures in docs/templates.md).
  */
 import { z } from 'zod';
 
@@ -53,6 +53,29 @@ const SMALL_REGRESSION_MODEL: z.input<typeof modelSpecSchema> = {
 };
 
 /**
+ * Builds the schema of a model param. The given fields are merged onto the
+ * template's default model, nested objects field by field, so a partial
+ * override such as `{ architecture: { dense: [8] } }` keeps the template's
+ * other values. Arrays and other values replace the default.
+ */
+function modelParamSchema(defaults: z.input<typeof modelSpecSchema>) {
+  return z.preprocess((value) => mergeOnto(defaults, value), modelSpecSchema).default(modelSpecSchema.parse(defaults));
+}
+
+/** Deep-merges `override` onto `base`: plain objects merge key by key, anything else in `override` replaces. */
+export function mergeOnto(base: unknown, override: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = mergeOnto(base[key], value);
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
  * Sample size: one model trained on training samples of growing size; the
  * robustness value and the mean test loss per size, and the plateau size.
  */
@@ -68,7 +91,7 @@ export const sampleSizeParamsSchema = z.strictObject({
     .refine((sizes) => sizes.every((size, i) => i === 0 || size > sizes[i - 1]), {
       message: 'sizes must be strictly ascending, for example [1000, 2000, 4000].',
     }),
-  model: modelSpecSchema.default(modelSpecSchema.parse(SMALL_REGRESSION_MODEL)),
+  model: modelParamSchema(SMALL_REGRESSION_MODEL),
   /** Instances per size (n). */
   instances: instancesSchema.default(8),
   statistic: z.enum(STATISTICS).default('q3_iqr'),
@@ -88,7 +111,7 @@ export const sampleSizeParamsSchema = z.strictObject({
 export const randomnessSourcesParamsSchema = z.strictObject({
   name: nameSchema,
   dataset: z.string().min(1).max(100).default('calorimeter-energy-a'),
-  model: modelSpecSchema.default(modelSpecSchema.parse(SMALL_REGRESSION_MODEL)),
+  model: modelParamSchema(SMALL_REGRESSION_MODEL),
   trainSize: z.number().int().min(10).max(10_000_000).default(2000),
   /** Instances per source (n). */
   instances: instancesSchema.default(12),
@@ -101,7 +124,7 @@ export const initializersParamsSchema = z.strictObject({
   name: nameSchema,
   dataset: z.string().min(1).max(100).default('calorimeter-energy-a'),
   /** The model; its `initializer` is replaced by each entry of `initializers`. */
-  model: modelSpecSchema.default(modelSpecSchema.parse({ ...SMALL_REGRESSION_MODEL, architecture: { conv: [], dense: [32, 16] } })),
+  model: modelParamSchema({ ...SMALL_REGRESSION_MODEL, architecture: { conv: [], dense: [32, 16] } }),
   initializers: z
     .array(z.enum(INITIALIZERS))
     .min(2)
@@ -118,19 +141,19 @@ export const initializersParamsSchema = z.strictObject({
  * Inductive bias: a CNN and a fully connected model of similar parameter
  * count, each trained on MNIST and on MNIST with permuted pixels.
  */
-export const inductiveBiasParamsSchema = z.strictObject({
+export const inductiveBiasParamsSchema = z.preprocess(
+  shareHyperparametersWithMissingModel,
+  z.strictObject({
   name: nameSchema,
   /** Convolutional model: 9,098 parameters on 28x28 digits by default. */
-  cnn: modelSpecSchema.default(
-    modelSpecSchema.parse({
-      architecture: { conv: [{ filters: 8, kernelSize: 3, pool: 2 }, { filters: 16, kernelSize: 3, pool: 2 }], dense: [] },
-      learningRate: 0.003,
-      batchSize: 32,
-      epochs: 4,
-    }),
-  ),
+  cnn: modelParamSchema({
+    architecture: { conv: [{ filters: 8, kernelSize: 3, pool: 2 }, { filters: 16, kernelSize: 3, pool: 2 }], dense: [] },
+    learningRate: 0.003,
+    batchSize: 32,
+    epochs: 4,
+  }),
   /** Fully connected model: 7,960 parameters on 28x28 digits by default. */
-  fc: modelSpecSchema.default(modelSpecSchema.parse({ architecture: { conv: [], dense: [10] }, learningRate: 0.003, batchSize: 32, epochs: 4 })),
+  fc: modelParamSchema({ architecture: { conv: [], dense: [10] }, learningRate: 0.003, batchSize: 32, epochs: 4 }),
   /** Largest allowed ratio of the larger parameter count to the smaller one. */
   maxParameterRatio: z.number().min(1).max(10).default(1.5),
   trainSize: z.number().int().min(10).max(10_000_000).default(2000),
@@ -147,9 +170,32 @@ export const inductiveBiasParamsSchema = z.strictObject({
     path: ['fc', 'architecture', 'conv'],
   })
   .refine((params) => sharedHyperparameterMismatch(params.cnn, params.fc) === null, {
-    message: 'cnn and fc must share every training hyperparameter (activation, initializer, optimizer, learningRate, batchSize, l2, epochs, loss, earlyStopping); change only the architecture.',
+    error: (issue) => {
+      const { cnn, fc } = issue.input as { cnn: ModelSpec; fc: ModelSpec };
+      const key = sharedHyperparameterMismatch(cnn, fc) as keyof ModelSpec;
+      return `cnn and fc must share every training hyperparameter (activation, initializer, optimizer, learningRate, batchSize, l2, epochs, loss, earlyStopping), but ${key} is ${JSON.stringify(cnn[key]) ?? 'unset'} in cnn and ${JSON.stringify(fc[key]) ?? 'unset'} in fc; change only the architecture.`;
+    },
     path: ['fc'],
-  });
+  }),
+);
+
+const ARCHITECTURE_KEY = 'architecture';
+
+/**
+ * Gives the model of cnn and fc that the params leave out the training
+ * hyperparameters of the one they give, so that overriding only cnn (or only
+ * fc) keeps the two comparable. The missing one keeps its default architecture.
+ */
+function shareHyperparametersWithMissingModel(value: unknown): unknown {
+  if (!isPlainObject(value)) return value;
+
+  const hyperparametersOf = (model: Record<string, unknown>) => Object.fromEntries(Object.entries(model).filter(([key]) => key !== ARCHITECTURE_KEY));
+  if (isPlainObject(value.cnn) && value.fc === undefined) return { ...value, fc: hyperparametersOf(value.cnn) };
+  if (isPlainObject(value.fc) && value.cnn === undefined) return { ...value, cnn: hyperparametersOf(value.fc) };
+  return value;
+}
+
+
 
 /** Returns the first training hyperparameter in which two model specs differ, or null when they share all. */
 export function sharedHyperparameterMismatch(first: ModelSpec, second: ModelSpec): string | null {

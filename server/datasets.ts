@@ -7,6 +7,25 @@ export function datasetRow(metadata: DatasetMetadata) {
   return { key, version, name, description, task, inputShape, classes, trainCount, testCount, checksum };
 }
 
+/** A baseline metric as GraphQL's DatasetBaseline returns it. */
+export interface DatasetBaselineRow {
+  name: string;
+  metric: string;
+  value: number;
+  unit: string;
+}
+
+/**
+ * Returns the baseline metrics recorded for a built-in dataset version. An
+ * uploaded dataset, an older version and a dataset without baselines get an
+ * empty list.
+ */
+export function datasetBaselines(dataset: { key: string; version: number; studyId: string | null }): DatasetBaselineRow[] {
+  if (dataset.studyId !== null) return [];
+  const metadata = BUILTIN_DATASETS.find((entry) => entry.key === dataset.key && entry.version === dataset.version);
+  return (metadata?.baselines ?? []).map(({ name, metric }) => ({ name, metric: metric.name, value: metric.value, unit: metric.unit }));
+}
+
 /**
  * Inserts or updates the `datasets` row of every built-in dataset version
  * from its metadata, without loading any samples. The recorded checksum is

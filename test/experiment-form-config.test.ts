@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { datasetSwitchPatch } from '../app/_features/experiment-form/dataset-defaults.ts';
 import { buildConfig, initialFormState } from '../app/_features/experiment-form/form-state.ts';
-import { experimentConfigSchema } from '../lib/config.ts';
+import { newExperimentConfigSchema } from '../lib/config.ts';
 
 describe('experiment form model-space options', () => {
   it('leaves losses and early stopping out by default', () => {
@@ -12,14 +12,14 @@ describe('experiment form model-space options', () => {
     expect(space.losses).toBeUndefined();
     expect(space.earlyStopping).toBeUndefined();
     expect(space.sampling).toEqual({ kind: 'grid' });
-    expect(experimentConfigSchema.safeParse(config).success).toBe(true);
+    expect(newExperimentConfigSchema.safeParse(config).success).toBe(true);
   });
 
   it('builds losses, early stopping and random sampling', () => {
     const state = {
       ...initialFormState(),
       name: 'options',
-      losses: ['mse', 'huber'],
+      losses: ['huber'],
       huberDelta: '0.5',
       earlyStopping: true,
       patience: '4',
@@ -33,10 +33,21 @@ describe('experiment form model-space options', () => {
     const space = config.space as Record<string, unknown>;
 
     expect(errors).toEqual({});
-    expect(space.losses).toEqual(['mse', { kind: 'huber', delta: 0.5 }]);
+    expect(space.losses).toEqual([{ kind: 'huber', delta: 0.5 }]);
     expect(space.earlyStopping).toEqual({ patience: 4, minDelta: 0.001, restoreBestWeights: true });
     expect(space.sampling).toEqual({ kind: 'random', count: 25, seed: 9 });
-    expect(experimentConfigSchema.safeParse(config).success).toBe(true);
+    expect(newExperimentConfigSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('leaves an empty sample count to the server default', () => {
+    const { config, errors } = buildConfig({ ...initialFormState(), name: 'sampled', samplingKind: 'random', sampleCount: '  ', sampleSeed: '3' });
+    expect(errors).toEqual({});
+    expect((config.space as Record<string, unknown>).sampling).toEqual({ kind: 'random', seed: 3 });
+    expect(newExperimentConfigSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('starts with an empty sample count', () => {
+    expect(initialFormState().sampleCount).toBe('');
   });
 
   it('reports a bad patience', () => {

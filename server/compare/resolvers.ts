@@ -1,6 +1,7 @@
 /** Resolvers of the comparison queries (server/graphql/schema/compare.graphql). */
 import type { Experiment, Model } from '../../generated/prisma/client.ts';
 import { boxSummary } from '../../lib/compare.ts';
+import { comparabilityWarning } from '../../lib/comparability.ts';
 import type { ExperimentConfig, Statistic } from '../../lib/config.ts';
 import { computeRobustness } from '../experiments/robustness.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
@@ -8,6 +9,7 @@ import { badUserInput, notFound } from '../graphql/errors.ts';
 import { requireUser, requireUuid } from '../graphql/guards.ts';
 import { finiteOrNull } from '../graphql/scalars.ts';
 import { findExperimentsForMember, findModelsForMember } from './access.ts';
+import { experimentColumn, modelColumn } from './comparability.ts';
 import { compareExperiments, compareModelPair, MAX_COMPARED, type ExperimentComparisonEntry } from './compare.ts';
 
 const MIN_CONFIDENCE = 0.5;
@@ -47,7 +49,12 @@ export const compareResolvers = {
       if (found.missingId !== null) throw notFound(`Experiment ${found.missingId} not found.`);
 
       for (const experiment of found.experiments) context.loaders.experiment.prime(experiment.id, experiment);
-      return compareExperiments({ db: context.db, experiments: found.experiments, statistic: args.statistic ?? null });
+      const [entries, columns] = await Promise.all([
+        compareExperiments({ db: context.db, experiments: found.experiments, statistic: args.statistic ?? null }),
+        Promise.all(found.experiments.map((experiment) => experimentColumn(experiment, context))),
+      ]);
+      const warning = comparabilityWarning(columns);
+      return entries.map((entry, index) => ({ ...entry, loss: columns[index].losses.join(' + '), comparabilityWarning: warning }));
     },
 
     async compareModels(_: unknown, args: { ids: string[]; statistic?: Statistic | null }, context: GraphQLContext) {
@@ -56,21 +63,26 @@ export const compareResolvers = {
       const found = await findModelsForMember({ db: context.db, modelIds, userId: user.id });
       if (found.missingId !== null) throw notFound(`Model ${found.missingId} not found.`);
 
-      return Promise.all(
+      const entries = await Promise.all(
         found.models.map(async (model) => {
           context.loaders.model.prime(model.id, model);
           const experiment = await experimentOfModel(model, context);
           const statistic = args.statistic ?? (experiment.config as unknown as ExperimentConfig).selection.statistic;
           const losses = [...(await context.loaders.modelTestLosses.load(model.id))].sort((x, y) => x - y);
+          const column = await modelColumn(model, experiment, context);
           return {
             model,
             statistic,
             robustness: apiRobustness(model.id, losses, statistic),
             instanceLosses: losses,
             instanceLossSummary: boxSummary(losses),
+            loss: column.losses.join(' + '),
+            column,
           };
         }),
       );
+      const warning = comparabilityWarning(entries.map((entry) => entry.column));
+      return entries.map(({ column: _column, ...entry }) => ({ ...entry, comparabilityWarning: warning }));
     },
 
     async compareModelPair(_: unknown, args: { a: string; b: string; confidence?: number | null }, context: GraphQLContext) {
@@ -88,7 +100,8 @@ export const compareResolvers = {
       const [modelA, modelB] = found.models;
       const [lossesA, lossesB] = await Promise.all([context.loaders.modelTestLosses.load(a), context.loaders.modelTestLosses.load(b)]);
       const result = compareModelPair({ a: modelA, b: modelB, lossesA, lossesB, confidence });
-      return { ...result, probabilityALower: result.probability };
+      const columns = await Promise.all([modelA, modelB].map(async (model) => modelColumn(model, await experimentOfModel(model, context), context)));
+      return { ...result, probabilityALower: result.probability, comparabilityWarning: comparabilityWarning(columns) };
     },
   },
 

@@ -1,6 +1,6 @@
 import type { PgBoss } from 'pg-boss';
-import { experimentConfigSchema, type ExperimentConfig, type Task } from '../../lib/config.ts';
-import { expandModelSpace, type ExpandedModel } from '../../lib/space.ts';
+import { newExperimentConfigSchema, type ExperimentConfig, type Task } from '../../lib/config.ts';
+import { expandModelSpace, summarizeModelSpace, type ExpandedModel, type NetworkInput } from '../../lib/space.ts';
 import { sendSchedule } from '../../worker/queue.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Db, DbOrTx } from '../db.ts';
@@ -8,9 +8,9 @@ import { badUserInput } from '../graphql/errors.ts';
 import { zodToUserInputError } from './validation.ts';
 import { recordActivity } from '../collaboration/activity.ts';
 
-/** Parses an experiment configuration; a bad value raises BAD_USER_INPUT naming its path. */
+/** Parses the configuration of a new experiment; a bad value raises BAD_USER_INPUT naming its path. */
 export function parseExperimentConfig(config: unknown): ExperimentConfig {
-  const result = experimentConfigSchema.safeParse(config);
+  const result = newExperimentConfigSchema.safeParse(config);
   if (!result.success) throw zodToUserInputError(result.error, config, 'config');
   return result.data;
 }
@@ -51,10 +51,21 @@ export async function findLatestDataset({
  * the input, a loss that does not fit the task or a sample larger than the
  * space raises BAD_USER_INPUT.
  */
-export function expandForDataset(
-  config: Pick<ExperimentConfig, 'space'>,
-  dataset: { key?: string; inputShape: number[]; classes: number; task?: Task; studyId?: string | null },
-) {
+export function expandForDataset(config: Pick<ExperimentConfig, 'space'>, dataset: SpaceDataset) {
+  return withDatasetChecks(config, dataset, (input) => expandModelSpace(config.space, input));
+}
+
+/**
+ * Summarizes the model space for a dataset: the counts and the first `limit`
+ * models, without building the others. Raises what `expandForDataset` raises.
+ */
+export function summarizeForDataset(config: Pick<ExperimentConfig, 'space'>, dataset: SpaceDataset, limit: number) {
+  return withDatasetChecks(config, dataset, (input) => summarizeModelSpace(config.space, input, limit));
+}
+
+type SpaceDataset = { key?: string; inputShape: number[]; classes: number; task?: Task; studyId?: string | null };
+
+function withDatasetChecks<T>(config: Pick<ExperimentConfig, 'space'>, dataset: SpaceDataset, expand: (input: NetworkInput) => T): T {
   // Uploaded CSV datasets have input shape [features], which has no spatial structure to convolve.
   const tabular = dataset.studyId != null && dataset.inputShape.length === 1;
   const convIndex = config.space.architectures.findIndex((architecture) => (architecture.conv ?? []).length > 0);
@@ -66,7 +77,7 @@ export function expandForDataset(
     );
   }
   try {
-    return expandModelSpace(config.space, { shape: dataset.inputShape, classes: dataset.classes, task: dataset.task });
+    return expand({ shape: dataset.inputShape, classes: dataset.classes, task: dataset.task });
   } catch (error) {
     if (error instanceof RangeError || error instanceof TypeError) throw badUserInput(`Invalid config at space: ${error.message}`, 'config');
     throw error;
@@ -135,6 +146,9 @@ export async function createExperiment({
     );
   }
 
+  // A random sample without a count stores the count it drew, so the stored config states the experiment exactly.
+  const stored = config.space.sampling.kind === 'random' ? { ...config, space: { ...config.space, sampling: { ...config.space.sampling, count: models.length } } } : config;
+
   const experiment = await db.$transaction(async (tx) => {
     const created = await tx.experiment.create({
       data: {
@@ -142,7 +156,7 @@ export async function createExperiment({
         datasetId: dataset.id,
         createdById: userId,
         name: config.name,
-        config: config as unknown as Prisma.InputJsonValue,
+        config: stored as unknown as Prisma.InputJsonValue,
         exhaustiveTrainings: models.length * config.selection.maxInstances,
       },
     });

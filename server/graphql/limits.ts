@@ -27,12 +27,22 @@ import { MAX_PAGE_SIZE } from './paging.ts';
 export const MAX_QUERY_DEPTH = 12;
 
 /**
- * Highest cost an operation may have. Every field costs 1, and the fields
- * under a connection or list argument `first` count `first` times (the page
- * size as a variable counts as the maximum page size, since validation runs
- * before variables are known). Lists without `first` count once.
+ * Highest cost an operation may have. Every field costs 1 plus its
+ * FIELD_COSTS entry, and the fields under a connection or list argument
+ * `first` count `first` times (the page size as a variable counts as the
+ * maximum page size, since validation runs before variables are known).
+ * Lists without `first` count once.
  */
 export const MAX_QUERY_COST = 50_000;
+
+/**
+ * Extra cost of fields whose resolver does heavy work, by `Type.field`.
+ * `previewModelSpace` expands and samples a model space on the web process, so
+ * with this cost one operation may contain at most 4 of them.
+ */
+export const FIELD_COSTS: Readonly<Record<string, number>> = {
+  'Query.previewModelSpace': 10_000,
+};
 
 function limitError(limit: 'depth' | 'cost', maximum: number, actual: number, operation: OperationDefinitionNode): GraphQLError {
   const name = operation.name?.value ?? 'anonymous operation';
@@ -91,7 +101,8 @@ function measure(selectionSet: SelectionSetNode, parent: GraphQLNamedType | unde
       // several levels in graphql-js getIntrospectionQuery, add no fan-out and do not count as depth.
       const hop = selection.name.value === 'ofType' && parent?.name === '__Type' ? 0 : 1;
       depth = Math.max(depth, hop + childDepth);
-      cost += 1 + pageMultiplier(selection) * childCost;
+      const extra = parent ? FIELD_COSTS[`${parent.name}.${selection.name.value}`] ?? 0 : 0;
+      cost += 1 + extra + pageMultiplier(selection) * childCost;
       continue;
     }
 

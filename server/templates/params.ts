@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { DEFAULT_PARAMETER_BUDGET } from '../../lib/config.ts';
+import { DEFAULT_PARAMETER_BUDGET, newExperimentConfigSchema } from '../../lib/config.ts';
 import { countParameters } from '../../lib/space.ts';
 import { TEMPLATE_KINDS, TEMPLATE_PARAM_SCHEMAS, planTemplate, type PlannedExperiment, type TemplateKind, type TemplateParams } from '../../lib/templates.ts';
 import type { DbOrTx } from '../db.ts';
-import { expandForDataset, findLatestDataset, parseExperimentConfig } from '../experiments/create.ts';
-import { zodToUserInputError } from '../experiments/validation.ts';
+import { expandForDataset, findLatestDataset } from '../experiments/create.ts';
+import { formatPath, zodToUserInputError } from '../experiments/validation.ts';
 import { badUserInput } from '../graphql/errors.ts';
 
 /** Parses the params of a template; a bad value raises BAD_USER_INPUT for argument `params`, naming its path and what is allowed. */
@@ -21,6 +21,44 @@ export function parseTemplateParams(kind: string, params: unknown): TemplatePara
 /** A planned experiment with its dataset and model count, checked against the dataset. */
 export interface CheckedExperiment extends PlannedExperiment {
   modelCount: number;
+}
+
+/** Names the params that set the model of a template: `model`, `cnn` or `space`. */
+function modelParamPath(template: TemplateParams): string {
+  switch (template.kind) {
+    case 'sample_size':
+    case 'randomness_sources':
+    case 'initializers':
+      return 'model';
+    case 'inductive_bias':
+      return 'cnn';
+    case 'model_search':
+      return 'space';
+    default: {
+      const unreachable: never = template;
+      throw new RangeError(`Invalid template kind ${JSON.stringify((unreachable as { kind: unknown }).kind)}.`);
+    }
+  }
+}
+
+/**
+ * Parses a planned experiment configuration. A cross-field rule that the
+ * params broke (early stopping without validation samples, several losses) raises
+ * BAD_USER_INPUT for argument `params` at the param path that sets it.
+ */
+function parsePlannedConfig(template: TemplateParams, experiment: PlannedExperiment, index: number) {
+  const result = newExperimentConfigSchema.safeParse(experiment.config);
+  if (result.success) return result.data;
+
+  const [issue] = result.error.issues;
+  const [first, second] = issue.path;
+  let path: string;
+  if (first === 'space' && template.kind === 'model_search') path = formatPath(issue.path);
+  else if (first === 'space' && second === 'earlyStopping') path = `${modelParamPath(template)}.earlyStopping`;
+  else if (first === 'trainSize') path = trainSizePath(template, index);
+  else if (first === 'validationFraction') path = 'validationFraction';
+  else path = `${experiment.key} config at ${formatPath(issue.path)}`;
+  throw badUserInput(`Invalid params at ${path}: ${issue.message}`, 'params');
 }
 
 /** Names the param that sets the training-sample size of a planned experiment. */
@@ -47,7 +85,7 @@ export async function checkTemplatePlan({ db, studyId, template }: { db: DbOrTx;
   const checked: CheckedExperiment[] = [];
   const parameterCounts: number[] = [];
   for (const [index, experiment] of planned.entries()) {
-    const config = parseExperimentConfig(experiment.config);
+    const config = parsePlannedConfig(template, experiment, index);
     const dataset = await findLatestDataset({ db, key: config.dataset, argumentName: 'params', studyId });
     if (config.trainSize > dataset.trainCount) {
       throw badUserInput(

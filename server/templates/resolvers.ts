@@ -2,7 +2,7 @@ import type { TemplateRun } from '../../generated/prisma/client.ts';
 import type { ThresholdRule } from '../../lib/config.ts';
 import { TEMPLATE_DEFINITIONS, TEMPLATE_KINDS, defaultTemplateParams, type TemplateKind } from '../../lib/templates.ts';
 import type { TemplateSummary } from '../../lib/templates-summary.ts';
-import { computeProgress } from '../experiments/progress.ts';
+import { computeProgress, maxInstancesOf } from '../experiments/progress.ts';
 import type { GraphQLContext, Loaders } from '../graphql/context.ts';
 import { notFound } from '../graphql/errors.ts';
 import { requireEditor, requireMembership, requireUser, requireUuid } from '../graphql/guards.ts';
@@ -102,7 +102,13 @@ export const templateResolvers = {
             context.loaders.modelCounts.load(experiment.id),
           ]);
           if (!instances || !models) throw new Error(`Counts of experiment ${experiment.id} are missing`);
-          return computeProgress(experiment, instances, models);
+          const entry = computeProgress(experiment, instances, models);
+          if (experiment.status !== 'cancelled') return entry;
+
+          // A cancelled experiment keeps the plan it was cancelled in: its cancelled instances and the steps
+          // left stay planned, so that cancelling a run does not read as progress 1.
+          const stepsLeft = Math.max(0, maxInstancesOf(experiment) - experiment.currentStep);
+          return { ...entry, plannedInstances: entry.plannedInstances + instances.cancelled + models.active * stepsLeft };
         }),
       );
       const planned = progress.reduce((sum, entry) => sum + entry.plannedInstances, 0);

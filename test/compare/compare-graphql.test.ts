@@ -275,3 +275,62 @@ describe('createExperiment with a racing rule', () => {
     expect(result.errors![0].message).toContain('config at selection.rule.confidence:');
   });
 });
+
+describe('comparability warning', () => {
+  const WARNINGS = /* GraphQL */ `
+    query($experimentIds: [ID!]!, $modelIds: [ID!]!, $a: ID!, $b: ID!) {
+      compareExperiments(ids: $experimentIds) { loss comparabilityWarning }
+      compareModels(ids: $modelIds) { loss comparabilityWarning }
+      compareModelPair(a: $a, b: $b) { comparabilityWarning }
+    }
+  `;
+  /** Two experiments on one regression dataset: the first with the default MSE, the second with Huber. */
+  let mse: { experimentId: string; modelIds: string[] };
+  let huber: { experimentId: string; modelIds: string[] };
+
+  beforeAll(async () => {
+    const dataset = await harness.db.dataset.create({
+      data: { key: 'energy-compare', version: 1, name: 'Energy', task: 'regression', inputShape: [15, 15, 1], classes: 1, trainCount: 1000, testCount: 100, checksum: 'test-energy-compare' },
+    });
+    const storedMse = await addExperiment(harness.db, { studyId: study.studyId, datasetId: dataset.id, models: [{ label: 'e0', finished: [1, 2] }] });
+    const storedHuber = await addExperiment(harness.db, { studyId: study.studyId, datasetId: dataset.id, models: [{ label: 'h0', finished: [0.1, 0.2] }] });
+    mse = { experimentId: storedMse.experiment.id, modelIds: storedMse.modelIds };
+    huber = { experimentId: storedHuber.experiment.id, modelIds: storedHuber.modelIds };
+
+    const config = storedHuber.experiment.config as { space: Record<string, unknown> };
+    await harness.db.experiment.update({ where: { id: huber.experimentId }, data: { config: { ...config, space: { ...config.space, losses: [{ kind: 'huber', delta: 1 }] } } } });
+    await harness.db.model.update({ where: { id: huber.modelIds[0] }, data: { config: { loss: { kind: 'huber', delta: 1 } } } });
+  });
+
+  function query(experimentIds: string[], modelIds: string[]) {
+    return post(harness, WARNINGS, { experimentIds, modelIds, a: modelIds[0], b: modelIds[1] }, { token: study.viewer.token });
+  }
+
+  test('is null for one dataset and loss', async () => {
+    const result = await query([first.experimentId, second.experimentId], [first.modelIds[0], second.modelIds[0]]);
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    expect(result.data!.compareExperiments.map((entry: { loss: string }) => entry.loss)).toEqual(['cross_entropy', 'cross_entropy']);
+    expect(result.data!.compareExperiments[0].comparabilityWarning).toBeNull();
+    expect(result.data!.compareModels[1].comparabilityWarning).toBeNull();
+    expect(result.data!.compareModelPair.comparabilityWarning).toBeNull();
+  });
+
+  test('names different losses', async () => {
+    const result = await query([mse.experimentId, huber.experimentId], [mse.modelIds[0], huber.modelIds[0]]);
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    expect(result.data!.compareExperiments.map((entry: { loss: string }) => entry.loss)).toEqual(['mse', 'huber (delta 1)']);
+    expect(result.data!.compareModels.map((entry: { loss: string }) => entry.loss)).toEqual(['mse', 'huber (delta 1)']);
+    for (const warning of [result.data!.compareExperiments[1].comparabilityWarning, result.data!.compareModels[0].comparabilityWarning, result.data!.compareModelPair.comparabilityWarning]) {
+      expect(warning).toContain('different losses (mse, huber (delta 1))');
+      expect(warning).not.toContain('different datasets');
+    }
+  });
+
+  test('names different datasets', async () => {
+    const result = await query([first.experimentId, mse.experimentId], [first.modelIds[0], mse.modelIds[0]]);
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    expect(result.data!.compareExperiments[0].comparabilityWarning).toContain('different datasets (mnist v1, energy-compare v1)');
+    expect(result.data!.compareModelPair.comparabilityWarning).toContain('different datasets (mnist v1, energy-compare v1)');
+    expect(result.data!.compareModelPair.comparabilityWarning).toContain('different losses (cross_entropy, mse)');
+  });
+});

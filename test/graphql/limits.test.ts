@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { findLimitErrors, MAX_QUERY_COST, MAX_QUERY_DEPTH } from '../../server/graphql/limits.ts';
+import { FIELD_COSTS, findLimitErrors, MAX_QUERY_COST, MAX_QUERY_DEPTH } from '../../server/graphql/limits.ts';
 import { createSchema } from '../../server/graphql/schema.ts';
 import { addUser, post, startHarness, type Harness, type TestUser } from './harness.ts';
 
@@ -53,6 +53,17 @@ describe('query limits', () => {
     const variable = parse('query($n: Int) { studies(first: $n) { edges { node { experiments(first: $n) { edges { node { id } } } } } } }');
     expect(findLimitErrors(schema, fixed)).toEqual([]);
     expect(findLimitErrors(schema, variable).map((error) => error.extensions.limit)).toEqual(['cost']);
+  });
+
+  test('previewModelSpace is costly', () => {
+    const schema = createSchema();
+    const previews = (count: number) =>
+      parse(`query { ${Array.from({ length: count }, (_, i) => `p${i}: previewModelSpace(dataset: "mnist", config: {}) { modelCount }`).join(' ')} }`);
+    expect(findLimitErrors(schema, previews(4))).toEqual([]);
+
+    const errors = findLimitErrors(schema, previews(5));
+    expect(errors.map((error) => error.extensions.limit)).toEqual(['cost']);
+    expect(errors[0].extensions.actual).toBe(5 * (1 + FIELD_COSTS['Query.previewModelSpace'] + 1));
   });
 
   test('fragments count toward depth', () => {

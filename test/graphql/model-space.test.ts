@@ -100,7 +100,7 @@ describe('createExperiment model space', () => {
   test('stores losses and early stopping in each model', async () => {
     const config = {
       ...smallConfig({ dataset: 'calorimeter-position-a' }),
-      space: { architectures: [{ dense: [8] }], losses: ['mse', { kind: 'huber', delta: 0.5 }], earlyStopping: { patience: 2 } },
+      space: { architectures: [{ dense: [8] }], learningRates: [0.001, 0.01], losses: [{ kind: 'huber', delta: 0.5 }], earlyStopping: { patience: 2 } },
     };
     const result = await create(config);
     expect(result.errors).toBeUndefined();
@@ -108,11 +108,35 @@ describe('createExperiment model space', () => {
     const models = await harness.db.model.findMany({ where: { experimentId: result.data!.createExperiment.id }, orderBy: { label: 'asc' } });
     expect(models.map((model) => model.label)).toEqual([
       'd8 relu adam lr=0.001 bs=32 loss=huber:0.5 patience=2',
-      'd8 relu adam lr=0.001 bs=32 loss=mse patience=2',
+      'd8 relu adam lr=0.01 bs=32 loss=huber:0.5 patience=2',
     ]);
     // 225 inputs to 8 units, then 8 to the 2 targets x and y.
     expect(models.every((model) => model.parameterCount === 226 * 8 + 9 * 2)).toBe(true);
     expect((models[0].config as { earlyStopping: unknown }).earlyStopping).toEqual({ patience: 2, minDelta: 0, restoreBestWeights: false });
+  });
+
+  test('rejects two losses in one experiment', async () => {
+    const config = { ...smallConfig({ dataset: 'calorimeter-position-a' }), space: { architectures: [{ dense: [8] }], losses: ['mse', { kind: 'huber', delta: 1 }] } };
+    const created = await create(config);
+    expect(errorCode(created)).toBe('BAD_USER_INPUT');
+    expect(created.errors![0].message).toMatch(/^Invalid config at space\.losses: .*found 2 losses\. Start one experiment per loss\.$/);
+
+    const previewed = await preview('calorimeter-position-a', config);
+    expect(errorCode(previewed)).toBe('BAD_USER_INPUT');
+    expect(previewed.errors![0].message).toMatch(/^Invalid config at space\.losses: /);
+  });
+
+  test('random sample without count takes the smaller space', async () => {
+    const space = { ...WIDE_SPACE, sampling: { kind: 'random', seed: 2 } };
+    const previewed = await preview('mnist', space);
+    expect(previewed.errors).toBeUndefined();
+    expect(previewed.data!.previewModelSpace.modelCount).toBe(72);
+
+    const result = await create(smallConfig({ space }));
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.createExperiment.modelCount).toBe(72);
+    const stored = await harness.db.experiment.findUniqueOrThrow({ where: { id: result.data!.createExperiment.id } });
+    expect((stored.config as { space: { sampling: unknown } }).space.sampling).toEqual({ kind: 'random', count: 72, seed: 2 });
   });
 
   test('stores the random sample', async () => {
@@ -125,6 +149,12 @@ describe('createExperiment model space', () => {
     const result = await create(smallConfig({ space: { architectures: [{ dense: [8] }], earlyStopping: { patience: 2 } }, validationFraction: 0 }));
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
     expect(result.errors![0].message).toMatch(/^Invalid config at space\.earlyStopping: .*validationFraction must be above 0/);
+  });
+
+  test('rejects a validation split of 0 samples', async () => {
+    const result = await create(smallConfig({ space: { architectures: [{ dense: [8] }], earlyStopping: { patience: 2 } }, trainSize: 10, validationFraction: 0.01 }));
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].message).toMatch(/^Invalid config at space\.earlyStopping: .*trainSize 10 x validationFraction 0\.01 rounds to 0 validation samples/);
   });
 
   test('rejects a loss of the other task', async () => {

@@ -1,7 +1,7 @@
 /** The pure parts of the template findings: plateau, selection replay, ranks and differences of means. */
 import { describe, expect, test } from 'vitest';
 import { rankModels, replaySelection } from '../../lib/templates-replay.ts';
-import { differenceOfMeans, plateauSize, summarizeRandomnessSources } from '../../lib/templates-summary.ts';
+import { differenceOfMeans, plateauSize, summarizeRandomnessSources, summarizeSampleSize } from '../../lib/templates-summary.ts';
 import { defaultTemplateParams } from '../../lib/templates.ts';
 import { runStatus } from '../../server/templates/runs.ts';
 
@@ -148,6 +148,28 @@ describe('summarizeRandomnessSources', () => {
     expect(all.variance).toBeCloseTo(9, 12);
     expect(summary.interactionVariance).toBeCloseTo(4, 12);
     expect(summary.dominantSource).toBe('init');
+  });
+});
+
+describe('summarizeSampleSize finding', () => {
+  test('names the statistic by its display name', () => {
+    const params = { ...defaultTemplateParams('sample_size'), sizes: [100, 200], statistic: 'q3_iqr' as const };
+    const experiment = (size: number, losses: number[]) => ({
+      key: `n=${size}`,
+      experimentId: `e${size}`,
+      models: [
+        {
+          id: `m${size}`,
+          label: 'm',
+          parameterCount: 1,
+          spec: { architecture: { conv: [] }, initializer: 'he' as const },
+          instances: losses.map((testLoss, index) => ({ index, status: 'finished', testLoss, testAccuracy: null })),
+        },
+      ],
+    });
+    const summary = summarizeSampleSize(params, [experiment(100, [1, 2, 3, 4]), experiment(200, [1, 1.1, 1.2, 1.3])]);
+    expect(summary.finding).toContain('The Q3 + IQR robustness value goes from');
+    expect(summary.finding).not.toContain('q3_iqr');
   });
 });
 

@@ -73,6 +73,18 @@ describe('startTemplate', () => {
   });
 
   const invalid: Array<{ case: string; template: string; params: unknown; message: RegExp }> = [
+    {
+      case: 'early stopping without validation',
+      template: 'SAMPLE_SIZE',
+      params: { sizes: [100, 200], model: { earlyStopping: { patience: 2 } }, validationFraction: 0 },
+      message: /^Invalid params at model\.earlyStopping: .*validationFraction must be above 0/,
+    },
+    {
+      case: 'validation split of 0 samples',
+      template: 'SAMPLE_SIZE',
+      params: { sizes: [10, 20], model: { earlyStopping: { patience: 2 } }, validationFraction: 0.01 },
+      message: /^Invalid params at model\.earlyStopping: .*trainSize 10 x validationFraction 0\.01 rounds to 0 validation samples/,
+    },
     { case: 'descending sizes', template: 'SAMPLE_SIZE', params: { sizes: [2000, 1000] }, message: /params at sizes: value \[2000,1000\].*strictly ascending/ },
     { case: 'size above the pool', template: 'SAMPLE_SIZE', params: { sizes: [1000, 64000] }, message: /params at sizes\[1\]: value 64000 exceeds the training pool of dataset calorimeter-energy-a, which has 51200/ },
     { case: 'unknown dataset', template: 'INITIALIZERS', params: { dataset: 'cifar' }, message: /unknown dataset "cifar"; expected one of .*mnist/ },
@@ -89,8 +101,8 @@ describe('startTemplate', () => {
     {
       case: 'different hyperparameters',
       template: 'INDUCTIVE_BIAS',
-      params: { fc: { architecture: { dense: [10] }, learningRate: 0.1, batchSize: 32, epochs: 4 } },
-      message: /share every training hyperparameter/,
+      params: { cnn: { learningRate: 0.003 }, fc: { learningRate: 0.1 } },
+      message: /share every training hyperparameter .*but learningRate is 0\.003 in cnn and 0\.1 in fc/,
     },
     { case: 'warm-up not below cap', template: 'MODEL_SEARCH', params: { maxInstances: 3, warmupSteps: 3 }, message: /params at warmupSteps.*below maxInstances/ },
     {
@@ -98,6 +110,12 @@ describe('startTemplate', () => {
       template: 'MODEL_SEARCH',
       params: { space: { architectures: [{ conv: [{ filters: 2, kernelSize: 3, pool: 4 }, { filters: 2, kernelSize: 3, pool: 4 }] }, { dense: [4] }] } },
       message: /Invalid params for experiment reference: at space: .*pools a 3x3 feature map with pool 4/,
+    },
+    {
+      case: 'two losses in the search space',
+      template: 'MODEL_SEARCH',
+      params: { space: { architectures: [{ dense: [4] }, { dense: [8] }], losses: ['mse', 'mae'] } },
+      message: /^Invalid params at space\.losses: .*found 2 losses\. Start one experiment per loss\.$/,
     },
     { case: 'unknown statistic', template: 'MODEL_SEARCH', params: { statistics: ['mode'] }, message: /params at statistics\[0\]: value "mode"/ },
   ];
@@ -147,5 +165,60 @@ describe('startTemplate', () => {
     const runs = result.data!.study.templateRuns;
     expect(runs.totalCount).toBe(2);
     expect(runs.edges.map((edge: any) => edge.node.name)).toEqual(['Randomness sources', 'Sizes']);
+  });
+});
+
+describe('startTemplate model overrides', () => {
+  let overrides: StudyFixture;
+
+  beforeAll(async () => {
+    overrides = await addStudy(harness.db, 'template-overrides');
+  });
+
+  function startIn(fixture: StudyFixture, template: string, params: unknown) {
+    return post(harness, START, { studyId: fixture.studyId, template, params }, { token: fixture.owner.token });
+  }
+
+  test('partial model keeps template defaults', async () => {
+    const result = await startIn(overrides, 'SAMPLE_SIZE', { sizes: [100, 200], instances: 2, model: { architecture: { dense: [8] } } });
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    const { model } = result.data!.startTemplate.params;
+    expect(model.architecture).toEqual({ conv: [], dense: [8] });
+    expect(model.learningRate).toBe(0.003);
+    expect(model.batchSize).toBe(64);
+    expect(model.epochs).toBe(3);
+  });
+
+  test('inductive bias with only cnn', async () => {
+    const cnn = { architecture: { conv: [{ filters: 8, kernelSize: 3 }, { filters: 16, kernelSize: 3 }] }, learningRate: 0.01 };
+    const result = await startIn(overrides, 'INDUCTIVE_BIAS', { cnn, instances: 2 });
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+    const { params } = result.data!.startTemplate;
+    expect(params.fc.architecture).toEqual({ conv: [], dense: [10] });
+    expect(params.fc.learningRate).toBe(0.01);
+    expect(params.cnn.learningRate).toBe(0.01);
+    expect(params.cnn.batchSize).toBe(32);
+    expect(params.fc.epochs).toBe(4);
+  });
+
+  test('cancelled run keeps its planned progress', async () => {
+    const started = await startIn(overrides, 'RANDOMNESS_SOURCES', { trainSize: 100, instances: 2 });
+    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+    const { id, experiments } = started.data!.startTemplate;
+
+    // The first experiment ran step 1 of 2: one instance finished and one more was queued for step 2.
+    const firstId = experiments[0].experiment.id;
+    const [model] = await harness.db.model.findMany({ where: { experimentId: firstId } });
+    const seeds = { initSeed: 1, sampleSeed: 1, shuffleSeed: 1, trainSize: 100 };
+    await harness.db.instance.create({ data: { modelId: model.id, instanceIndex: 0, step: 1, status: 'finished', testLoss: 0.5, ...seeds } });
+    await harness.db.instance.create({ data: { modelId: model.id, instanceIndex: 1, step: 2, status: 'queued', ...seeds } });
+    await harness.db.experiment.update({ where: { id: firstId }, data: { currentStep: 2, status: 'running' } });
+
+    const cancelled = await post(harness, 'mutation($id: ID!) { cancelTemplateRun(id: $id) { status } }', { id }, { token: overrides.owner.token });
+    expect(cancelled.errors, JSON.stringify(cancelled.errors)).toBeUndefined();
+    const read = await post(harness, 'query($id: ID!) { templateRun(id: $id) { status fraction } }', { id }, { token: overrides.owner.token });
+    expect(read.data!.templateRun.status).toBe('CANCELLED');
+    // Planned: 2 instances in the first experiment (1 finished, 1 cancelled) and 2 in each of the 3 others; 1 of 8 ended.
+    expect(read.data!.templateRun.fraction).toBe(1 / 8);
   });
 });

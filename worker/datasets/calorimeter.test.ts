@@ -170,6 +170,15 @@ describe.each(['a', 'b'])('calorimeter datasets %s', (variant) => {
     expect(centreY.metric).toEqual({ name: 'RMSE(y)', value: rmse(centreY.predictions, testY), unit: 'cm' });
   });
 
+  test.each(['energy', 'position'])('recorded %s baselines match computed ones', async (target) => {
+    const dataset = await loadDataset(`calorimeter-${target}-${variant}`);
+    const metadata = BUILTIN_DATASETS.find((entry) => entry.key === dataset.key)!;
+    const computed = dataset.baselines!.map(({ name, metric }) => ({ name, metric }));
+
+    expect(computed.length).toBeGreaterThan(0);
+    expect(metadata.baselines).toEqual(computed);
+  });
+
   test('log scaling maps the pool into [0, 1]', async () => {
     const dataset = await loadDataset(`calorimeter-energy-${variant}`);
     let max = -Infinity;

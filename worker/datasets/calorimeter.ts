@@ -6,15 +6,15 @@
  * regression (target E in GeV) and position regression (targets x and y in cm).
  *
  * The clusters are frozen by their seeds and the constants of
- * calorimeter-physics.ts; the checksums below record the result. Changing
- * either means a new version. Energy datasets are version 1. Position
- * datasets are version 2: version 1 had the target x only.
+ * calorimeter-physics.ts; the checksums and baseline metrics below record
+ * the result. Changing either means a new version. Energy datasets are
+ * version 1. Position datasets are version 2: version 1 had the target x only.
  */
 import { energyWeightedCentre, relativeRmse, rmse, sumOfDeposits } from './calorimeter-baselines';
 import { CLUSTER_CELLS, CLUSTER_SIDE, generateClusters, NOISE_PER_CELL_GEV, type Clusters, type Spectrum } from './calorimeter-physics';
 import { computeSplitChecksum } from './checksum';
 import { scaleLogMax } from './scaling';
-import type { Dataset, DatasetMetadata, FeatureScaling, TargetInfo } from './types';
+import type { BaselineMetric, Dataset, DatasetMetadata, FeatureScaling, TargetInfo } from './types';
 
 export type CalorimeterVariant = 'a' | 'b';
 export type CalorimeterTarget = 'energy' | 'position';
@@ -50,6 +50,24 @@ const CHECKSUMS: Record<string, string> = {
   'calorimeter-position-b': '70cd9b0460fe8d1509032c5474f5b12c07b90c17f4ab7ce9226b1fb1d7315399',
 };
 
+/**
+ * Baseline metrics on the test set of the current versions, recorded with the
+ * checksums: the sum of deposits for energy, the energy-weighted centre for
+ * position. A test checks them against freshly computed ones.
+ */
+const BASELINES: Record<string, BaselineMetric[]> = {
+  'calorimeter-energy-a': [{ name: 'Sum of deposits', metric: { name: 'RMSE(E)/E', value: 0.024746300201064414, unit: '' } }],
+  'calorimeter-energy-b': [{ name: 'Sum of deposits', metric: { name: 'RMSE(E)/E', value: 0.08285822205537124, unit: '' } }],
+  'calorimeter-position-a': [
+    { name: 'Energy-weighted centre (x)', metric: { name: 'RMSE(x)', value: 0.4284864149097303, unit: 'cm' } },
+    { name: 'Energy-weighted centre (y)', metric: { name: 'RMSE(y)', value: 0.42867214245385926, unit: 'cm' } },
+  ],
+  'calorimeter-position-b': [
+    { name: 'Energy-weighted centre (x)', metric: { name: 'RMSE(x)', value: 0.6368528460065391, unit: 'cm' } },
+    { name: 'Energy-weighted centre (y)', metric: { name: 'RMSE(y)', value: 0.6348145050828318, unit: 'cm' } },
+  ],
+};
+
 function describeDataset(target: CalorimeterTarget, variant: CalorimeterVariant): string {
   const task =
     target === 'energy'
@@ -79,6 +97,7 @@ export const CALORIMETER_METADATA: DatasetMetadata[] = (['energy', 'position'] a
     trainCount: CLUSTER_COUNT - TEST_COUNT,
     testCount: TEST_COUNT,
     checksum: CHECKSUMS[calorimeterKey(target, variant)],
+    baselines: BASELINES[calorimeterKey(target, variant)],
   })),
 );
 

@@ -7,7 +7,7 @@ import type { DbOrTx } from '../../server/db.ts';
 import type { Dataset, DatasetMetadata } from './types';
 import { loadUploadedDataset } from './uploaded';
 
-export type { Baseline, Dataset, DatasetMetadata, FeatureScaling } from './types';
+export type { Baseline, BaselineMetric, Dataset, DatasetMetadata, FeatureScaling } from './types';
 
 interface DatasetSource {
   /** Known without building; its checksum was recorded when the version was frozen. */

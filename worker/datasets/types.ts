@@ -76,4 +76,9 @@ export interface DatasetMetadata {
   testCount: number;
   /** Checksum recorded when the version was frozen; a built dataset must match it. */
   checksum: string;
+  /** Baseline metrics on the test set, recorded with the checksum; absent when the dataset has no baselines. */
+  baselines?: BaselineMetric[];
 }
+
+/** A baseline's name and its metric on the test set, without the predictions. */
+export type BaselineMetric = Omit<Baseline, 'predictions'>;

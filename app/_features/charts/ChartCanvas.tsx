@@ -14,10 +14,11 @@ import {
   type ChartType,
 } from 'chart.js';
 
+import { downloadChartPng, exportBackgroundPlugin } from './chart-export.ts';
 import { decimateMinMax, isPointArray } from './decimate.ts';
 
 // Only the pieces the three charts use, so that the bundle stays small.
-Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, Tooltip, Legend);
+Chart.register(ScatterController, LineController, PointElement, LineElement, LinearScale, Tooltip, Legend, exportBackgroundPlugin);
 
 Chart.defaults.font.family = 'Inter, "Segoe UI", system-ui, -apple-system, sans-serif';
 Chart.defaults.font.size = 12;
@@ -29,6 +30,8 @@ type ChartCanvasProps<T extends ChartType> = {
   label: string;
   config: ChartConfiguration<T>;
   height?: number;
+  /** File name of the PNG that the chart's "Download PNG" button saves; without it the chart has no button. */
+  pngFileName?: string;
 };
 
 /**
@@ -45,7 +48,7 @@ function decimated<T extends ChartType>(data: ChartConfiguration<T>['data'], wid
 }
 
 /** Renders a Chart.js chart on a canvas. New data and options update the existing chart without animation. */
-export function ChartCanvas<T extends ChartType>({ label, config, height = 280 }: ChartCanvasProps<T>) {
+export function ChartCanvas<T extends ChartType>({ label, config, height = 280, pngFileName }: ChartCanvasProps<T>) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const chartRef = useRef<Chart<T> | null>(null);
 
@@ -71,9 +74,25 @@ export function ChartCanvas<T extends ChartType>({ label, config, height = 280 }
     chart.update('none');
   }, [config]);
 
-  return (
+  const chartBox = (
     <div className="chart-box" style={{ height }}>
       <canvas ref={canvasRef} role="img" aria-label={label} />
+    </div>
+  );
+  if (pngFileName === undefined) return chartBox;
+
+  const download = () => {
+    const chart = chartRef.current;
+    if (chart) downloadChartPng(chart, pngFileName);
+  };
+  return (
+    <div>
+      {chartBox}
+      <div style={{ display: 'flex', justifyContent: 'flex-end', marginTop: 4 }}>
+        <button type="button" className="button button-small button-quiet" aria-label={`Download PNG of ${label}`} onClick={download}>
+          Download PNG
+        </button>
+      </div>
     </div>
   );
 }

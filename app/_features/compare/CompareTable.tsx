@@ -36,6 +36,7 @@ export function CompareTable({ entries, mode, onRemove }: CompareTableProps) {
             <th scope="col">{mode === 'experiments' ? 'Experiment' : 'Model'}</th>
             <th scope="col">{mode === 'experiments' ? 'Selected or best model' : 'Experiment'}</th>
             <th scope="col">Status</th>
+            <th scope="col">Loss</th>
             <th scope="col" className="numeric">Robustness value</th>
             <th scope="col" className="numeric">Instances</th>
             <th scope="col" className="numeric">Loss Q1 · median · Q3</th>
@@ -62,6 +63,7 @@ export function CompareTable({ entries, mode, onRemove }: CompareTableProps) {
               <td>
                 <StatusBadge status={mode === 'experiments' ? entry.experiment.status : entry.model?.status ?? ''} />
               </td>
+              <td>{entry.loss}</td>
               <td className="numeric">
                 <div className="muted small">{statisticLabel(entry.statistic)}</div>
                 <RobustnessCell entry={entry} />

@@ -11,6 +11,7 @@ import {
   COMPARE_EXPERIMENTS_QUERY,
   COMPARE_MODELS_QUERY,
   STUDY_EXPERIMENTS_QUERY,
+  comparabilityWarningOf,
   toEntries,
   type StudyExperimentsResult,
   type ExperimentComparisonResult,
@@ -96,6 +97,7 @@ function CompareResults({ selection, navigate }: { selection: CompareSelection; 
   const query = selection.mode === 'models' ? COMPARE_MODELS_QUERY : COMPARE_EXPERIMENTS_QUERY;
   const { data, error, loading } = useGraphQLQuery<CompareData>(query, { ids: selection.ids, statistic: selection.statistic });
   const entries = useMemo(() => toEntries(data), [data]);
+  const warning = comparabilityWarningOf(data);
   const withModels = entries.filter((entry) => entry.model !== null);
   const pairA = selection.a ?? withModels[0]?.model?.id ?? null;
   const pairB = selection.b ?? withModels.find((entry) => entry.model?.id !== pairA)?.model?.id ?? null;
@@ -115,6 +117,11 @@ function CompareResults({ selection, navigate }: { selection: CompareSelection; 
         loading ? <Loading what="the comparison" /> : null
       ) : (
         <>
+          {warning && (
+            <p role="note" aria-label="Comparability" className="compare-warning">
+              {warning}
+            </p>
+          )}
           <section className="card chart-card" aria-labelledby="compare-chart-title">
             <h2 id="compare-chart-title">Instance test losses</h2>
             <LossComparisonChart entries={entries} />

@@ -5,6 +5,7 @@ import type { Chart, ChartConfiguration, Plugin, TooltipItem } from 'chart.js';
 import { formatValue } from '../../_components/format.ts';
 import { ChartCanvas } from '../charts/ChartCanvas.tsx';
 import { jitter, seriesColor, wholeNumberAxis } from '../charts/palette.ts';
+import { maxTickLength, tickRotation, truncateLabel } from './axis-labels.ts';
 import type { CompareEntry, LossSummary } from './compare-query.ts';
 import { decimateStrip } from './strip-decimate.ts';
 
@@ -96,7 +97,12 @@ export function LossComparisonChart({ entries }: { entries: CompareEntry[] }) {
           x: {
             ...wholeNumberAxis(entries.length, ''),
             title: { display: false },
-            ticks: { callback: (value) => entries[Number(value) - 1]?.name ?? '', autoSkip: false, maxRotation: 0 },
+            ticks: {
+              callback: (value) => truncateLabel(entries[Number(value) - 1]?.name ?? '', maxTickLength(entries.length)),
+              autoSkip: false,
+              minRotation: tickRotation(entries.length),
+              maxRotation: tickRotation(entries.length),
+            },
             grid: { display: false },
           },
           y: { title: { display: true, text: 'Instance test loss' } },
@@ -105,10 +111,12 @@ export function LossComparisonChart({ entries }: { entries: CompareEntry[] }) {
           legend: { display: false },
           tooltip: {
             callbacks: {
+              // The full column name, since the axis may show it shortened.
+              title: (items: TooltipItem<'scatter'>[]) => entries[items[0]?.datasetIndex ?? -1]?.name ?? '',
               label: (item: TooltipItem<'scatter'>) => {
                 const point = item.raw as StripPoint;
                 const represents = point.count > 1 ? ` (represents ${point.count} instances)` : '';
-                return `${entries[item.datasetIndex]?.name}: ${formatValue(point.loss)}${represents}`;
+                return `Test loss ${formatValue(point.loss)}${represents}`;
               },
             },
           },

@@ -60,6 +60,11 @@ export function PairComparison({ entries, a, b, onChange }: PairComparisonProps)
         <p className="muted" role="status">{loading ? 'Comparing…' : ''}</p>
       ) : (
         <div role="status" aria-live="polite">
+          {result.comparabilityWarning && (
+            <p role="note" aria-label="Pair comparability" className="compare-warning">
+              {result.comparabilityWarning}
+            </p>
+          )}
           <p className="pair-result">
             P(loss of A &lt; loss of B) = <strong>{formatValue(result.probabilityALower)}</strong>{' '}
             <span className="muted">

@@ -9,6 +9,8 @@ export const COMPARE_EXPERIMENTS_QUERY = /* GraphQL */ `
       robustness { statistic value count ciLow ciHigh undefinedReason }
       instanceLosses
       instanceLossSummary { count min q1 median q3 max mean whiskerLow whiskerHigh outliers }
+      loss
+      comparabilityWarning
     }
   }
 `;
@@ -21,6 +23,8 @@ export const COMPARE_MODELS_QUERY = /* GraphQL */ `
       robustness { statistic value count ciLow ciHigh undefinedReason }
       instanceLosses
       instanceLossSummary { count min q1 median q3 max mean whiskerLow whiskerHigh outliers }
+      loss
+      comparabilityWarning
     }
   }
 `;
@@ -35,6 +39,7 @@ export const COMPARE_PAIR_QUERY = /* GraphQL */ `
       countA
       countB
       undefinedReason
+      comparabilityWarning
     }
   }
 `;
@@ -98,6 +103,8 @@ export type ExperimentComparisonResult = {
   robustness: Robustness | null;
   instanceLosses: number[];
   instanceLossSummary: LossSummary | null;
+  loss: string;
+  comparabilityWarning: string | null;
 };
 
 export type ModelComparisonResult = {
@@ -106,6 +113,8 @@ export type ModelComparisonResult = {
   robustness: Robustness;
   instanceLosses: number[];
   instanceLossSummary: LossSummary | null;
+  loss: string;
+  comparabilityWarning: string | null;
 };
 
 export type PairResult = {
@@ -116,6 +125,7 @@ export type PairResult = {
   countA: number;
   countB: number;
   undefinedReason: string | null;
+  comparabilityWarning: string | null;
 };
 
 /** One column of the comparison, whichever the mode: an experiment or a model. */
@@ -133,7 +143,16 @@ export type CompareEntry = {
   robustness: Robustness | null;
   losses: number[];
   summary: LossSummary | null;
+  /** Training loss of the column's models, such as `mse`. */
+  loss: string;
 };
+
+/** Returns the server's warning that the columns' test losses are not comparable, or null. */
+export function comparabilityWarningOf(
+  data: { compareExperiments?: ExperimentComparisonResult[]; compareModels?: ModelComparisonResult[] } | null,
+): string | null {
+  return (data?.compareExperiments ?? data?.compareModels)?.[0]?.comparabilityWarning ?? null;
+}
 
 /** Converts either query result to the columns of the page. */
 export function toEntries(
@@ -150,6 +169,7 @@ export function toEntries(
       robustness: entry.robustness,
       losses: entry.instanceLosses,
       summary: entry.instanceLossSummary,
+      loss: entry.loss,
     }));
   }
   return (data?.compareModels ?? []).map((entry) => ({
@@ -162,5 +182,6 @@ export function toEntries(
     robustness: entry.robustness,
     losses: entry.instanceLosses,
     summary: entry.instanceLossSummary,
+    loss: entry.loss,
   }));
 }

@@ -35,10 +35,13 @@ export function NewExperiment({ studyId }: { studyId: string }) {
       <div className="page-title">
         <h1>New experiment</h1>
       </div>
-      {data.study.role === 'VIEWER' && (
-        <p className="notice">Viewers cannot create experiments; ask an owner or editor of this study.</p>
+      {data.study.role === 'VIEWER' ? (
+        <p className="notice" role="status">
+          Viewers cannot create experiments; ask an owner or editor of this study.
+        </p>
+      ) : (
+        <ExperimentForm studyId={data.study.id} datasets={data.datasets.edges.map((edge) => edge.node)} />
       )}
-      <ExperimentForm studyId={data.study.id} datasets={data.datasets.edges.map((edge) => edge.node)} />
     </>
   );
 }

@@ -29,7 +29,7 @@ export function SamplingFields({ state, errors, update }: SamplingFieldsProps) {
         {/* Shown only for random sampling, so that the experiment's Seed field stays the only seed field of the grid form. */}
         {random && (
           <>
-            <TextField label="Models to sample" name="sampleCount" inputMode="numeric" value={state.sampleCount} error={errors.sampleCount} hint="Drawn from the models within the parameter budget" onChange={(sampleCount) => update({ sampleCount })} />
+            <TextField label="Models to sample" name="sampleCount" inputMode="numeric" value={state.sampleCount} error={errors.sampleCount} hint="Drawn from the models within the parameter budget. Empty: the smaller of 200 and the models within the budget" onChange={(sampleCount) => update({ sampleCount })} />
             <TextField label="Sampling seed" name="sampleSeed" inputMode="numeric" value={state.sampleSeed} error={errors.sampleSeed} hint="The same seed draws the same models" onChange={(sampleSeed) => update({ sampleSeed })} />
           </>
         )}

@@ -1,6 +1,6 @@
 'use client';
 
-import { CheckboxGroup, TextField } from './fields.tsx';
+import { TextField } from './fields.tsx';
 import { LOSSES_BY_TASK, type FormErrors, type FormState } from './form-state.ts';
 
 type TrainingFieldsProps = {
@@ -11,19 +11,33 @@ type TrainingFieldsProps = {
   update: (patch: Partial<FormState>) => void;
 };
 
-/** Loss choices for the dataset's task, the Huber delta and early stopping. */
+/** Renders the loss choice for the dataset's task (one per experiment), the Huber delta and early stopping. */
 export function TrainingFields({ state, errors, task, update }: TrainingFieldsProps) {
   const losses = LOSSES_BY_TASK[task ?? ''] ?? [];
   const defaultLoss = task === 'regression' ? 'mse' : 'cross_entropy';
 
   return (
     <div className="field-grid">
-      <div>
-        <CheckboxGroup legend="Losses" options={losses} selected={state.losses} error={errors.losses} onChange={(chosen) => update({ losses: chosen })} />
+      <fieldset className="checkbox-group">
+        <legend>Loss</legend>
+        <div className="checkbox-row">
+          <label className="checkbox">
+            <input type="radio" name="loss" checked={state.losses.length === 0} onChange={() => update({ losses: [] })} />
+            Task default ({defaultLoss})
+          </label>
+          {losses.map((loss) => (
+            <label key={loss} className="checkbox">
+              <input type="radio" name="loss" checked={state.losses.length === 1 && state.losses[0] === loss} onChange={() => update({ losses: [loss] })} />
+              {loss}
+            </label>
+          ))}
+        </div>
+        {errors.losses && <span className="error-text">{errors.losses}</span>}
         <span className="hint">
-          None chosen: {defaultLoss}. {task === 'regression' ? 'Regression losses compare targets standardized with the training pool\u2019s mean and standard deviation.' : ''}
+          Every model trains with this loss, because robustness values of different losses have different scales. Start one experiment per loss to compare losses.
+          {task === 'regression' ? ' Regression losses compare targets standardized with the training pool\u2019s mean and standard deviation.' : ''}
         </span>
-      </div>
+      </fieldset>
       {state.losses.includes('huber') && (
         <TextField label="Huber delta" name="huberDelta" inputMode="decimal" value={state.huberDelta} error={errors.huberDelta} hint="Error, in standard deviations of the target, where the loss turns linear" onChange={(huberDelta) => update({ huberDelta })} />
       )}

@@ -34,7 +34,7 @@ export type FormState = {
   batchSizes: string;
   epochs: string;
   l2s: string;
-  /** Chosen losses; empty for the dataset task's default. */
+  /** The chosen loss as a list of at most one; empty for the dataset task's default. */
   losses: string[];
   huberDelta: string;
   earlyStopping: boolean;
@@ -86,7 +86,7 @@ export function initialFormState(): FormState {
     restoreBestWeights: false,
     parameterBudget: '30000',
     samplingKind: 'grid',
-    sampleCount: '200',
+    sampleCount: '',
     sampleSeed: '1',
     trainSize: '2000',
     validationFraction: '0.1',
@@ -175,7 +175,12 @@ function optionalSpaceFields(state: FormState, errors: FormErrors): Record<strin
   fields.sampling =
     state.samplingKind === 'grid'
       ? { kind: 'grid' }
-      : { kind: 'random', count: parseNumber(state.sampleCount, 'sampleCount', errors), seed: parseNumber(state.sampleSeed, 'sampleSeed', errors) };
+      : {
+          kind: 'random',
+          // An empty count leaves the default to the server: the smaller of 200 and the models within the budget.
+          ...(state.sampleCount.trim() === '' ? {} : { count: parseNumber(state.sampleCount, 'sampleCount', errors) }),
+          seed: parseNumber(state.sampleSeed, 'sampleSeed', errors),
+        };
   return fields;
 }
 

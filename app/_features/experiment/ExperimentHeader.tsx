@@ -6,6 +6,7 @@ import { graphqlRequest } from '../../_components/graphql-client.ts';
 import { StatusBadge } from '../../_components/StatusBadge.tsx';
 import { formatCount, formatDateTime, formatDuration, statisticLabel } from '../../_components/format.ts';
 import { compareExperimentsHref } from '../compare/compare-params.ts';
+import { formatMetricValue } from '../datasets/baselines.ts';
 import { isLive, type ExperimentData } from './experiment-query.ts';
 
 const CANCEL_MUTATION = /* GraphQL */ `
@@ -53,6 +54,7 @@ export function ExperimentHeader({ experiment, status, onChanged }: { experiment
   const saving = describeSaving(experiment.savingFactor, experiment.modelCount);
   const figures: [string, string][] = [
     ['Dataset', `${experiment.dataset.name} v${experiment.dataset.version}`],
+    ...experiment.dataset.baselines.map(({ name, metric, value, unit }): [string, string] => [`Baseline ${metric}`, `${formatMetricValue(metric, value, unit)} (${name})`]),
     ['Statistic', statisticLabel(experiment.statistic)],
     ['Threshold rule', ruleText(experiment.config.selection?.rule)],
     ['Warm-up k', String(experiment.warmupSteps)],

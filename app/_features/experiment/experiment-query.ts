@@ -1,4 +1,5 @@
 /** The single query behind the experiment page and the types of its result. */
+import type { DatasetBaseline } from '../datasets/baselines.ts';
 
 export const PROGRESS_FIELDS = /* GraphQL */ `
   fragment ProgressFields on ExperimentProgress {
@@ -65,7 +66,7 @@ export const EXPERIMENT_QUERY = /* GraphQL */ `
       durationMs
       config
       study { id name role }
-      dataset { key name version task }
+      dataset { key name version task baselines { name metric value unit } }
       progress { ...ProgressFields }
       selectedModel { ...ExperimentModelFields }
       models(statistic: $statistic, first: ${MODEL_PAGE_SIZE}, after: $after) {
@@ -198,7 +199,7 @@ export type ExperimentData = {
     };
   };
   study: { id: string; name: string; role: string };
-  dataset: { key: string; name: string; version: number; task: string };
+  dataset: { key: string; name: string; version: number; task: string; baselines: DatasetBaseline[] };
   progress: Progress;
   /** The selected model, also when it is not on the page. */
   selectedModel: ModelData | null;

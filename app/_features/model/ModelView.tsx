@@ -6,19 +6,15 @@ import { ErrorMessage, Loading } from '../../_components/PageState.tsx';
 import { StatusBadge } from '../../_components/StatusBadge.tsx';
 import { formatCount, formatDuration, formatValue, statisticLabel } from '../../_components/format.ts';
 import { NotesPanel } from '../collaboration/NotesPanel.tsx';
+import { formatMetricValue } from '../datasets/baselines.ts';
 import { TagEditor } from '../collaboration/TagEditor.tsx';
 import { MODEL_QUERY, type ModelInstanceRow, type ModelPageData } from './model-query.ts';
+import { TestMetricsCard } from './TestMetricsCard.tsx';
 
 /** Formats test metrics as `accuracy 97.1%` or `RMSE(E) 1.23 GeV, RMSE(E)/E 0.0412`; an em dash when there are none. */
 function formatMetrics(metrics: ModelInstanceRow['testMetrics']): string {
   if (metrics.length === 0) return '—';
-  return metrics
-    .map(({ name, value, unit }) => {
-      if (value == null) return `${name} —`;
-      if (name === 'accuracy') return `${name} ${(value * 100).toFixed(1)}%`;
-      return `${name} ${formatValue(value)}${unit ? ` ${unit}` : ''}`;
-    })
-    .join(', ');
+  return metrics.map(({ name, value, unit }) => `${name} ${formatMetricValue(name, value, unit)}`).join(', ');
 }
 
 /** Renders the model page: robustness values, instances, tags and comments. */
@@ -72,6 +68,7 @@ export function ModelView({ modelId }: { modelId: string }) {
           {model.eliminatedAtStep != null ? ` · eliminated at step ${model.eliminatedAtStep}` : ''}
         </p>
       </section>
+      <TestMetricsCard instances={instances} baselines={experiment.dataset.baselines} partial={model.instances.totalCount > instances.length} />
       <section className="card" aria-labelledby="instances-title">
         <h2 id="instances-title">Instances</h2>
         <div className="table-wrap">

@@ -1,5 +1,6 @@
 /** The query behind the model page and the types of its result. */
 import { NOTE_FIELDS, NOTE_PAGE_SIZE, type NotePage } from '../collaboration/notes-query.ts';
+import type { DatasetBaseline } from '../datasets/baselines.ts';
 
 /** Instances shown on the model page; the bench times the page at this size. */
 export const MODEL_PAGE_INSTANCES = 100;
@@ -15,7 +16,7 @@ export const MODEL_QUERY = /* GraphQL */ `
       instanceCount
       config
       tags
-      experiment { id name statistic study { id name role } }
+      experiment { id name statistic study { id name role } dataset { baselines { name metric value unit } } }
       robustnessValues { statistic value count ciLow ciHigh undefinedReason }
       comments(first: ${NOTE_PAGE_SIZE}) { totalCount edges { node { ...NoteFields } } }
       instances(first: ${MODEL_PAGE_INSTANCES}) {
@@ -50,7 +51,13 @@ export type ModelPageData = {
     instanceCount: number;
     config: unknown;
     tags: string[];
-    experiment: { id: string; name: string; statistic: string; study: { id: string; name: string; role: string } };
+    experiment: {
+      id: string;
+      name: string;
+      statistic: string;
+      study: { id: string; name: string; role: string };
+      dataset: { baselines: DatasetBaseline[] };
+    };
     robustnessValues: { statistic: string; value: number | null; count: number; ciLow: number | null; ciHigh: number | null; undefinedReason: string | null }[];
     comments: NotePage;
     instances: { totalCount: number; edges: { node: ModelInstanceRow }[] };
