@@ -16,8 +16,10 @@ import pino from 'pino';
 import { createRng } from '../lib/seeds.ts';
 import { quantile } from '../lib/statistics.ts';
 import { DEFAULT_SIGN_IN_LIMITS, SignInLimiter } from '../server/auth/sign-in-limiter.ts';
+import { DEFAULT_SIGN_UP_SETTINGS, SignUpPolicy } from '../server/auth/sign-up-policy.ts';
 import { computeSampleSpread, loadFinishedPredictions, sortSampleSpread } from '../server/data/predictions.ts';
 import type { Db } from '../server/db.ts';
+import { createSqlPool } from '../server/data/sql.ts';
 import { createLoaders, type GraphQLContext } from '../server/graphql/context.ts';
 import { encodeCursor } from '../server/graphql/paging.ts';
 import type { ProgressHub } from '../server/graphql/progress-hub.ts';
@@ -140,9 +142,10 @@ async function writeAll(db: Db, rows: Awaited<ReturnType<typeof createRows>>): P
 /** Runs a query through the API's schema with a fresh per-request context, as each HTTP request gets. */
 async function runQuery(db: Db, user: { id: string; email: string; name: string; isAdmin: boolean }, source: string, variables: Record<string, unknown>) {
   const context: GraphQLContext = {
-    db, user, boss: null as unknown as PgBoss, hub: null as unknown as ProgressHub, logger: pino({ level: 'silent' }),
+    db, sql, user, boss: null as unknown as PgBoss, hub: null as unknown as ProgressHub, logger: pino({ level: 'silent' }),
     requestId: 'bench', sessionToken: null, clientAddress: '127.0.0.1', signInLimiter: new SignInLimiter({ db, limits: DEFAULT_SIGN_IN_LIMITS }),
-    secureCookies: false, setCookie: () => {}, loaders: createLoaders(db, user),
+    signUpPolicy: new SignUpPolicy({ db, settings: DEFAULT_SIGN_UP_SETTINGS }),
+    secureCookies: false, setCookie: () => {}, loaders: createLoaders(db, sql, user),
   };
   const result = await graphql({ schema, source, variableValues: variables, contextValue: context });
   if (result.errors) throw new Error(`GraphQL query failed: ${result.errors.map((error) => error.message).join('; ')}`);
@@ -179,6 +182,7 @@ const cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', '
 const loadBefore = os.loadavg();
 const database = await createTestDatabase();
 const db = database.prisma;
+const sql = createSqlPool(database.url);
 try {
   const [{ version }] = await db.$queryRaw<{ version: string }[]>`SELECT current_setting('server_version') AS version`;
   const rows = await createRows(db);
@@ -252,6 +256,7 @@ try {
   const width = Math.max(...table.map(([name]) => name.length));
   for (const [name, value] of table) console.log(`${name.padEnd(width)}  ${value}`);
 } finally {
+  await sql.end();
   await database.drop();
   await dropRunDatabases(testServerUrl(), testRunId());
 }

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createSession } from '../server/auth/session.ts';
 import { createUser } from '../server/auth/users.ts';
+import { parseUploadLimits } from '../server/uploads/limits.ts';
 import { createUploadHandler } from '../server/uploads/route.ts';
 import { createTestDatabase } from '../test/helpers/database.ts';
 
@@ -20,7 +21,7 @@ const user = await createUser({ db, email: 'bench@robustlab.test', name: 'bench'
 await db.membership.create({ data: { studyId: study.id, userId: user.id, role: 'owner' } });
 const { token } = await createSession({ db, userId: user.id });
 
-const handler = createUploadHandler({ db, logger: pino({ level: 'warn' }), databaseUrl: database.url });
+const handler = createUploadHandler({ db, logger: pino({ level: 'warn' }), databaseUrl: database.url, limits: parseUploadLimits() });
 const peaks = { heapUsedMb: 0, externalMb: 0 };
 const megabytes = (bytes: number) => Math.round(bytes / 1e6);
 setInterval(() => {

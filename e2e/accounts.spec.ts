@@ -41,6 +41,19 @@ test('sign up, then get invited to a study', async ({ page, browser }) => {
 
   await inviteePage.reload();
   await expect(inviteePage.getByRole('link', { name: E2E_STUDY.name })).toBeVisible();
+
+  // Invited as a viewer: no entry points to the forms, and their pages show why instead of a form.
+  await inviteePage.getByRole('link', { name: E2E_STUDY.name }).click();
+  await expect(inviteePage.getByText('Your role: Viewer')).toBeVisible();
+  await expect(inviteePage.getByRole('link', { name: 'New experiment' })).toHaveCount(0);
+  await expect(inviteePage.getByRole('link', { name: 'Upload dataset' })).toHaveCount(0);
+  const studyPath = new URL(inviteePage.url()).pathname;
+  await inviteePage.goto(`${studyPath}/datasets/new`);
+  await expect(inviteePage.getByText('Viewers cannot upload datasets')).toBeVisible();
+  await expect(inviteePage.getByRole('button', { name: 'Upload' })).toHaveCount(0);
+  await inviteePage.goto(`${studyPath}/experiments/new`);
+  await expect(inviteePage.getByText('Viewers cannot create experiments')).toBeVisible();
+  await expect(inviteePage.getByRole('button', { name: /create experiment/i })).toHaveCount(0);
   await inviteeContext.close();
 });
 

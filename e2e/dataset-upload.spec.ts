@@ -34,6 +34,26 @@ test('upload CSV through the form and see the dataset page', async ({ page }) =>
   await page.screenshot({ path: `${ARTIFACTS_DIR}dataset-page.png`, fullPage: true });
 });
 
+test('decimal commas shown in preview and read as numbers', async ({ page }) => {
+  const rows = ['petal;sepal;species'];
+  for (let i = 0; i < 30; i++) rows.push(`${i % 7},${i % 10};${(i * 7) % 5};${i % 2 === 0 ? 'setosa' : 'virginica'}`);
+  await signIn(page);
+  await page.getByRole('link', { name: E2E_STUDY.name }).click();
+  await page.getByRole('link', { name: 'Upload dataset' }).click();
+
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'commas.csv', mimeType: 'text/csv', buffer: Buffer.from(`${rows.join('\n')}\n`) });
+  await expect(page.getByLabel('Delimiter')).toHaveValue('semicolon');
+  await expect(page.getByText('Decimal commas detected: petal will be read as numbers')).toBeVisible();
+  await page.getByLabel('Target column').selectOption('species');
+  await page.getByRole('button', { name: 'Upload' }).click();
+
+  await expect(page).toHaveURL(/\/datasets\/[0-9a-f-]{36}$/);
+  const statistics = page.getByRole('table', { name: 'Feature statistics' });
+  await expect(statistics.getByRole('cell', { name: 'petal', exact: true })).toBeVisible();
+  await expect(statistics).not.toContainText('petal=');
+  await expect(page.getByText('Read with decimal commas: petal')).toBeVisible();
+});
+
 test('empty CSV is reported as empty', async ({ page }) => {
   await signIn(page);
   await page.getByRole('link', { name: E2E_STUDY.name }).click();

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { uploadLimitsEnvShape } from './uploads/limits.ts';
 
 const envSchema = z.object({
   /** Postgres connection string; when missing, `npm start` launches an embedded Postgres. */
@@ -28,12 +29,19 @@ const envSchema = z.object({
   ROBUSTLAB_SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(50),
   /** Length of the sliding window of the sign-in rate limit, in seconds. */
   ROBUSTLAB_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** `open`: anyone may sign up. `closed`: only the first account of an empty install; `npm run user -- create` makes the others. */
+  ROBUSTLAB_SIGNUP: z.enum(['open', 'closed']).default('open'),
+  /** Sign-ups per client IP address within ROBUSTLAB_SIGNUP_WINDOW_SECONDS; further ones get RATE_LIMITED. */
+  ROBUSTLAB_SIGNUP_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Length of the sliding window of the sign-up rate limit, in seconds. */
+  ROBUSTLAB_SIGNUP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(604_800).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Logs of `npm start`: `console` writes JSON logs to <data folder>/logs/robustlab.log and shows
    * warnings and errors on the console; `json` prints every JSON log line to stdout.
    */
   ROBUSTLAB_LOG_FORMAT: z.enum(['console', 'json']).default('console'),
+  ...uploadLimitsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -42,7 +50,10 @@ export type Env = z.infer<typeof envSchema>;
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(source);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return `${name}: ${issue.message} (got ${JSON.stringify(source[name])})`;
+    });
     throw new Error(`Invalid environment: ${problems.join('; ')}`);
   }
   return result.data;

@@ -66,7 +66,8 @@ export async function startWebCluster({
   /** Returns whether Robustlab is shutting down, so an exit is expected and no restart follows. */
   isStopping: () => boolean;
 }): Promise<WebCluster> {
-  cluster.setupPrimary({ exec: WEB_PROCESS_ENTRY, execArgv: ['--import', 'tsx'], args: [], silent: true });
+  // A larger young generation halves the scavenges of short-lived request objects.
+  cluster.setupPrimary({ exec: WEB_PROCESS_ENTRY, execArgv: ['--import', 'tsx', '--max-semi-space-size=32'], args: [], silent: true });
   let stopping = false;
   const slots: Slot[] = Array.from({ length: count }, (_, index) => ({ number: index + 1, worker: null, quickExitsInRow: 0, restartTimer: null }));
 
@@ -74,7 +75,12 @@ export async function startWebCluster({
   const fork = (slot: Slot, firstStart: boolean): Promise<void> => {
     const startedAt = Date.now();
     let listening = false;
-    const worker = cluster.fork({ DATABASE_URL: databaseUrl, [WEB_PROCESS_VARIABLE]: String(slot.number) });
+    // Production mode skips graphql-js's development checks on every request.
+    const worker = cluster.fork({
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      [WEB_PROCESS_VARIABLE]: String(slot.number),
+    });
     slot.worker = worker;
     const pid = worker.process.pid;
     logger.info({ webProcess: slot.number, pid }, 'web process started');

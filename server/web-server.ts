@@ -43,12 +43,18 @@ export async function startWebServer({
     maxFailuresPerAddress: env.ROBUSTLAB_SIGNIN_MAX_FAILURES_PER_ADDRESS,
     windowMs: env.ROBUSTLAB_SIGNIN_WINDOW_SECONDS * 1000,
   };
-  const graphql = await createGraphQLServer({ prisma, databaseUrl, boss, logger, signInLimits });
+  const signUp = {
+    mode: env.ROBUSTLAB_SIGNUP,
+    maxPerAddress: env.ROBUSTLAB_SIGNUP_MAX_PER_ADDRESS,
+    windowMs: env.ROBUSTLAB_SIGNUP_WINDOW_SECONDS * 1000,
+  };
+  const graphql = await createGraphQLServer({ prisma, databaseUrl, boss, logger, signInLimits, signUp });
   shutdown.add('GraphQL server', () => graphql.stop());
 
   const { createExportHandler } = await import('./export/http.ts');
   const { createUploadHandler } = await import('./uploads/route.ts');
-  const uploadHandler = createUploadHandler({ db: prisma, logger, databaseUrl });
+  const { uploadLimitsFromEnv } = await import('./uploads/limits.ts');
+  const uploadHandler = createUploadHandler({ db: prisma, logger, databaseUrl, limits: uploadLimitsFromEnv(env) });
   shutdown.add('upload connections', () => uploadHandler.close());
   const uploads = uploadHandler.handleRequest;
   const server = createHttpServer({ graphql, nextApp, exports: createExportHandler({ db: prisma, logger }), uploads, logger });

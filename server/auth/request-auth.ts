@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApiTokenScope } from '../../generated/prisma/client.ts';
 import type { DbOrTx } from '../db.ts';
+import type { SqlReader } from '../data/sql.ts';
 import { findApiTokenUser, isApiToken } from './api-tokens.ts';
 import { readSessionToken } from './cookie.ts';
 import { findSessionUser, type SessionUser } from './session.ts';
@@ -24,9 +25,10 @@ export const INVALID_API_TOKEN_MESSAGE = 'Invalid API token: it is unknown or re
  * token or a session token) or the session cookie. An unknown, expired or
  * revoked token makes the request anonymous. An unknown or revoked API token
  * also sets `invalidApiToken`, so that endpoints can reject it with
- * INVALID_API_TOKEN_MESSAGE.
+ * INVALID_API_TOKEN_MESSAGE. Sessions are looked up through `sessionDb`, which
+ * the GraphQL server sets to its node-postgres pool.
  */
-export async function authenticateRequest(db: DbOrTx, headers: IncomingMessage['headers']): Promise<RequestAuth> {
+export async function authenticateRequest(db: DbOrTx, headers: IncomingMessage['headers'], sessionDb: SqlReader = db): Promise<RequestAuth> {
   const token = readSessionToken(headers);
   if (!token) return { user: null, sessionToken: null, tokenScope: null, invalidApiToken: false };
 
@@ -35,5 +37,5 @@ export async function authenticateRequest(db: DbOrTx, headers: IncomingMessage['
     if (found === null) return { user: null, sessionToken: null, tokenScope: null, invalidApiToken: true };
     return { user: found.user, sessionToken: null, tokenScope: found.scope, invalidApiToken: false };
   }
-  return { user: await findSessionUser({ db, token }), sessionToken: token, tokenScope: null, invalidApiToken: false };
+  return { user: await findSessionUser({ db: sessionDb, token }), sessionToken: token, tokenScope: null, invalidApiToken: false };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DbOrTx } from '../db.ts';
+import { queryRows, type SqlReader } from '../data/sql.ts';
 
 /** How long a session stays valid after sign-in. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -30,11 +31,15 @@ export async function createSession({ db, userId }: { db: DbOrTx; userId: string
  * because every API request runs it: Prisma's `select` of the relation would
  * send two.
  */
-export async function findSessionUser({ db, token }: { db: DbOrTx; token: string }): Promise<SessionUser | null> {
-  const rows = await db.$queryRaw<(SessionUser & { expiresAt: Date })[]>`
-    SELECT u.id::text AS id, u.email, u.name, u.is_admin AS "isAdmin", s.expires_at AS "expiresAt"
-    FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = ${hashToken(token)}`;
+export async function findSessionUser({ db, token }: { db: SqlReader; token: string }): Promise<SessionUser | null> {
+  const rows = await queryRows<SessionUser & { expiresAt: Date }>(
+    db,
+    'session.session_user',
+    `SELECT u.id::text AS id, u.email, u.name, u.is_admin AS "isAdmin", s.expires_at AS "expiresAt"
+     FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = $1`,
+    [hashToken(token)],
+  );
   const session = rows[0];
   if (!session || session.expiresAt.getTime() <= Date.now()) return null;
   return { id: session.id, email: session.email, name: session.name, isAdmin: session.isAdmin };

@@ -10,6 +10,7 @@
  * their number.
  */
 import type { DbOrTx } from '../db.ts';
+import { SIGN_UP_KEY_PREFIX } from './sign-up-policy.ts';
 
 /** Limits of failed sign-ins; set by ROBUSTLAB_SIGNIN_* (server/env.ts). */
 export interface SignInLimits {
@@ -69,7 +70,10 @@ export class SignInLimiter {
       INSERT INTO sign_in_failures (kind, key, failed_at)
       VALUES ('email', ${normalizeEmail(email)}, ${at}), ('address', ${address}, ${at})`;
     // Expired rows decide nothing, so the table keeps at most one window of failures.
-    await this.db.$executeRaw`DELETE FROM sign_in_failures WHERE failed_at <= ${this.windowStart()}`;
+    // Sign-up rows have a window of their own and are pruned by sign-up-policy.ts.
+    await this.db.$executeRaw`
+      DELETE FROM sign_in_failures
+      WHERE failed_at <= ${this.windowStart()} AND key NOT LIKE ${SIGN_UP_KEY_PREFIX + '%'}`;
   }
 
   /** Clears the failures of an email address after a successful sign-in. The client address keeps its count. */

@@ -2,6 +2,7 @@
 import { Prisma, type ExperimentStatus, type InstanceStatus, type ModelStatus } from '../../generated/prisma/client.ts';
 import type { DbOrTx } from '../db.ts';
 import { totalOfPage } from '../graphql/paging.ts';
+import { queryRows, type SqlReader } from './sql.ts';
 
 /** Finished test losses of every model, in instance order, keyed by model id. */
 export type LossesByModel = Map<string, number[]>;
@@ -34,11 +35,15 @@ export async function loadFinishedTestLosses({ db, experimentIds }: { db: DbOrTx
  * instance order, so that a page showing a few models of many experiments
  * (the selected models of a study's experiments) does not read every instance.
  */
-export async function loadModelTestLosses({ db, modelIds }: { db: DbOrTx; modelIds: string[] }): Promise<LossesByModel> {
-  const rows = await db.$queryRaw<{ modelId: string; testLoss: number }[]>`
-    SELECT model_id AS "modelId", test_loss AS "testLoss" FROM instances
-    WHERE model_id = ANY(${modelIds}::uuid[]) AND status = 'finished' AND test_loss IS NOT NULL
-    ORDER BY model_id, instance_index`;
+export async function loadModelTestLosses({ db, modelIds }: { db: SqlReader; modelIds: string[] }): Promise<LossesByModel> {
+  const rows = await queryRows<{ modelId: string; testLoss: number }>(
+    db,
+    'experiments.model_test_losses',
+    `SELECT model_id::text AS "modelId", test_loss AS "testLoss" FROM instances
+     WHERE model_id = ANY($1::uuid[]) AND status = 'finished' AND test_loss IS NOT NULL
+     ORDER BY model_id, instance_index`,
+    [modelIds],
+  );
 
   const result: LossesByModel = new Map();
   for (const row of rows) {
@@ -57,12 +62,16 @@ function emptyInstanceCounts(): InstanceCounts {
 }
 
 /** Counts the instances of each experiment by status. */
-export async function countInstances({ db, experimentIds }: { db: DbOrTx; experimentIds: string[] }): Promise<Map<string, InstanceCounts>> {
-  const rows = await db.$queryRaw<{ experimentId: string; status: InstanceStatus; count: number }[]>`
-    SELECT m.experiment_id AS "experimentId", i.status::text AS status, count(*)::int AS count
-    FROM instances i JOIN models m ON m.id = i.model_id
-    WHERE m.experiment_id = ANY(${experimentIds}::uuid[])
-    GROUP BY 1, 2`;
+export async function countInstances({ db, experimentIds }: { db: SqlReader; experimentIds: string[] }): Promise<Map<string, InstanceCounts>> {
+  const rows = await queryRows<{ experimentId: string; status: InstanceStatus; count: number }>(
+    db,
+    'experiments.count_instances',
+    `SELECT m.experiment_id::text AS "experimentId", i.status::text AS status, count(*)::int AS count
+     FROM instances i JOIN models m ON m.id = i.model_id
+     WHERE m.experiment_id = ANY($1::uuid[])
+     GROUP BY 1, 2`,
+    [experimentIds],
+  );
 
   const result = new Map(experimentIds.map((id) => [id, emptyInstanceCounts()]));
   for (const row of rows) result.get(row.experimentId)![row.status] = row.count;
@@ -72,20 +81,23 @@ export async function countInstances({ db, experimentIds }: { db: DbOrTx; experi
 export type ModelCounts = Record<ModelStatus, number> & { total: number };
 
 /** Counts the models of each experiment by status. */
-export async function countModels({ db, experimentIds }: { db: DbOrTx; experimentIds: string[] }): Promise<Map<string, ModelCounts>> {
-  const groups = await db.model.groupBy({
-    by: ['experimentId', 'status'],
-    where: { experimentId: { in: experimentIds } },
-    _count: { _all: true },
-  });
+export async function countModels({ db, experimentIds }: { db: SqlReader; experimentIds: string[] }): Promise<Map<string, ModelCounts>> {
+  const groups = await queryRows<{ experimentId: string; status: ModelStatus; count: number }>(
+    db,
+    'experiments.count_models',
+    `SELECT experiment_id::text AS "experimentId", status::text AS status, count(*)::int AS count
+     FROM models WHERE experiment_id = ANY($1::uuid[])
+     GROUP BY 1, 2`,
+    [experimentIds],
+  );
 
   const result = new Map<string, ModelCounts>(
     experimentIds.map((id) => [id, { active: 0, eliminated: 0, selected: 0, total: 0 }]),
   );
   for (const group of groups) {
     const counts = result.get(group.experimentId)!;
-    counts[group.status] = group._count._all;
-    counts.total += group._count._all;
+    counts[group.status] = group.count;
+    counts.total += group.count;
   }
   return result;
 }

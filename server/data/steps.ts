@@ -1,6 +1,7 @@
 /** Reads of selection steps for the API. */
 import type { SelectionStep, SelectionStepModel } from '../../generated/prisma/client.ts';
 import type { DbOrTx } from '../db.ts';
+import { queryRows, type SqlReader } from './sql.ts';
 
 /**
  * Most selection steps of one experiment: the selection trains each model
@@ -70,12 +71,16 @@ export type ModelStepValue = { step: number; value: number | null; eliminated: b
  * Loads the selection-step values of the given models, each list in step
  * order, so that a page of models brings only its own elimination paths.
  */
-export async function loadModelStepValues({ db, modelIds }: { db: DbOrTx; modelIds: string[] }): Promise<Map<string, ModelStepValue[]>> {
-  const rows = await db.$queryRaw<(ModelStepValue & { modelId: string })[]>`
-    SELECT v.model_id::text AS "modelId", s.step, v.value, v.eliminated
-    FROM selection_step_models v JOIN selection_steps s ON s.id = v.step_id
-    WHERE v.model_id = ANY(${modelIds}::uuid[])
-    ORDER BY v.model_id, s.step`;
+export async function loadModelStepValues({ db, modelIds }: { db: SqlReader; modelIds: string[] }): Promise<Map<string, ModelStepValue[]>> {
+  const rows = await queryRows<ModelStepValue & { modelId: string }>(
+    db,
+    'steps.model_step_values',
+    `SELECT v.model_id::text AS "modelId", s.step, v.value, v.eliminated
+     FROM selection_step_models v JOIN selection_steps s ON s.id = v.step_id
+     WHERE v.model_id = ANY($1::uuid[])
+     ORDER BY v.model_id, s.step`,
+    [modelIds],
+  );
 
   const byModel = new Map<string, ModelStepValue[]>(modelIds.map((id) => [id, []]));
   for (const { modelId, ...value } of rows) byModel.get(modelId)?.push(value);

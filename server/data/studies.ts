@@ -1,5 +1,6 @@
 import type { StudyRole } from '../../generated/prisma/client.ts';
 import type { DbOrTx } from '../db.ts';
+import { queryRows, type SqlReader } from './sql.ts';
 import { totalOfPage } from '../graphql/paging.ts';
 
 /** Lists the studies a user is a member of, oldest first, with the user's role in each. */
@@ -22,11 +23,15 @@ export async function listStudiesOfUser({ db, userId, offset, limit }: { db: DbO
  * of are left out. One joined statement, because nearly every API request
  * loads its study: Prisma's `include` would send two.
  */
-export async function loadStudiesOfMember({ db, userId, studyIds }: { db: DbOrTx; userId: string; studyIds: string[] }) {
-  const rows = await db.$queryRaw<{ id: string; name: string; description: string; createdAt: Date; role: StudyRole }[]>`
-    SELECT s.id::text AS id, s.name, s.description, s.created_at AS "createdAt", m.role::text AS role
-    FROM memberships m JOIN studies s ON s.id = m.study_id
-    WHERE m.user_id = ${userId}::uuid AND m.study_id = ANY(${studyIds}::uuid[])`;
+export async function loadStudiesOfMember({ db, userId, studyIds }: { db: SqlReader; userId: string; studyIds: string[] }) {
+  const rows = await queryRows<{ id: string; name: string; description: string; createdAt: Date; role: StudyRole }>(
+    db,
+    'studies.studies_of_member',
+    `SELECT s.id::text AS id, s.name, s.description, s.created_at AS "createdAt", m.role::text AS role
+     FROM memberships m JOIN studies s ON s.id = m.study_id
+     WHERE m.user_id = $1::uuid AND m.study_id = ANY($2::uuid[])`,
+    [userId, studyIds],
+  );
   return new Map(rows.map((study) => [study.id, study]));
 }
 

@@ -1,10 +1,13 @@
+import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { ApiTokenScope, Dataset, Experiment, Model, StudyRole } from '../../generated/prisma/client.ts';
 import type { SessionUser } from '../auth/session.ts';
 import type { SignInLimiter } from '../auth/sign-in-limiter.ts';
+import type { SignUpPolicy } from '../auth/sign-up-policy.ts';
 import type { Db } from '../db.ts';
 import { countInstances, countModels, loadFinishedTestLosses, loadModelTestLosses, type InstanceCounts, type LossesByModel, type ModelCounts } from '../data/experiments.ts';
+import { loadDatasetsById, loadExperimentsById, loadModelsById } from '../data/rows.ts';
 import { loadModelStepValues, type ModelStepValue } from '../data/steps.ts';
 import { loadStudiesOfMember } from '../data/studies.ts';
 import type { ProgressHub } from './progress-hub.ts';
@@ -30,6 +33,8 @@ export interface Loaders {
 /** Everything a resolver needs, built once per HTTP request or websocket operation. */
 export interface GraphQLContext {
   db: Db;
+  /** node-postgres pool of the plain-SQL reads (server/data/sql.ts), shared by every request of the server. */
+  sql: pg.Pool;
   boss: PgBoss;
   logger: Logger;
   hub: ProgressHub;
@@ -43,6 +48,8 @@ export interface GraphQLContext {
   clientAddress: string;
   /** Rate limit of failed sign-ins, shared by every request of the server. */
   signInLimiter: SignInLimiter;
+  /** Whether sign-up is open, and its rate limit; shared by every request of the server. */
+  signUpPolicy: SignUpPolicy;
   /** Whether cookies must carry the Secure attribute (request over HTTPS). */
   secureCookies: boolean;
   /** Adds a Set-Cookie header to the HTTP response; websocket operations ignore it. */
@@ -50,24 +57,30 @@ export interface GraphQLContext {
   loaders: Loaders;
 }
 
-function byId<T extends { id: string }>(rows: T[]): Map<string, T> {
-  return new Map(rows.map((row) => [row.id, row]));
-}
-
-/** Creates the loaders of one request for a user (null when anonymous). */
-export function createLoaders(db: Db, user: SessionUser | null): Loaders {
-  return {
-    experiment: new BatchLoader(async (ids) => byId(await db.experiment.findMany({ where: { id: { in: ids } } })), null),
-    model: new BatchLoader(async (ids) => byId(await db.model.findMany({ where: { id: { in: ids } } })), null),
-    dataset: new BatchLoader(async (ids) => byId(await db.dataset.findMany({ where: { id: { in: ids } } })), null),
+/** Creates the loaders of one request for a user (null when anonymous). The hot reads go through `sql`. */
+export function createLoaders(db: Db, sql: pg.Pool, user: SessionUser | null): Loaders {
+  const loaders: Loaders = {
+    experiment: new BatchLoader((ids) => loadExperimentsById({ db: sql, ids }), null),
+    // A model row comes with its finished test losses, which the model's fields then take from modelTestLosses.
+    model: new BatchLoader(async (ids) => {
+      const rows = await loadModelsById({ db: sql, ids });
+      const models = new Map<string, Model>();
+      for (const [id, { model, testLosses }] of rows) {
+        models.set(id, model);
+        loaders.modelTestLosses.prime(id, testLosses);
+      }
+      return models;
+    }, null),
+    dataset: new BatchLoader((ids) => loadDatasetsById({ db: sql, ids }), null),
     study: new BatchLoader(
-      async (studyIds) => (user ? loadStudiesOfMember({ db, userId: user.id, studyIds }) : new Map()),
+      async (studyIds) => (user ? loadStudiesOfMember({ db: sql, userId: user.id, studyIds }) : new Map()),
       null,
     ),
     testLosses: new BatchLoader((experimentIds) => loadFinishedTestLosses({ db, experimentIds }), new Map()),
-    modelTestLosses: new BatchLoader((modelIds) => loadModelTestLosses({ db, modelIds }), []),
-    instanceCounts: new BatchLoader((experimentIds) => countInstances({ db, experimentIds }), null),
-    modelCounts: new BatchLoader((experimentIds) => countModels({ db, experimentIds }), null),
-    modelStepValues: new BatchLoader((modelIds) => loadModelStepValues({ db, modelIds }), []),
+    modelTestLosses: new BatchLoader((modelIds) => loadModelTestLosses({ db: sql, modelIds }), []),
+    instanceCounts: new BatchLoader((experimentIds) => countInstances({ db: sql, experimentIds }), null),
+    modelCounts: new BatchLoader((experimentIds) => countModels({ db: sql, experimentIds }), null),
+    modelStepValues: new BatchLoader((modelIds) => loadModelStepValues({ db: sql, modelIds }), []),
   };
+  return loaders;
 }

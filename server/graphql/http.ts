@@ -9,7 +9,9 @@ import { WebSocketServer } from 'ws';
 import { isSecureRequest } from '../auth/cookie.ts';
 import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import { DEFAULT_SIGN_IN_LIMITS, SignInLimiter, type SignInLimits } from '../auth/sign-in-limiter.ts';
+import { DEFAULT_SIGN_UP_SETTINGS, SignUpPolicy, type SignUpSettings } from '../auth/sign-up-policy.ts';
 import type { Db } from '../db.ts';
+import { createSqlPool } from '../data/sql.ts';
 import { loadProgress } from '../experiments/progress.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
 import { createFormatError, requestIdPlugin } from './errors.ts';
@@ -34,6 +36,8 @@ export interface GraphQLServerOptions {
   progressCoalesceMs?: number;
   /** Limits of failed sign-ins per email and per client address; DEFAULT_SIGN_IN_LIMITS when omitted. */
   signInLimits?: SignInLimits;
+  /** Sign-up mode and rate limit; DEFAULT_SIGN_UP_SETTINGS when missing. */
+  signUp?: SignUpSettings;
 }
 
 /** The GraphQL endpoint, to mount on an HTTP server. */
@@ -42,7 +46,7 @@ export interface GraphQLServer {
   handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void>;
   /** Serves graphql-ws subscriptions on upgrades to /graphql; other upgrade paths are left alone. */
   attachWebSocket(httpServer: Server): void;
-  /** Closes websockets, the progress listener and Apollo Server. */
+  /** Closes websockets, the progress listener, Apollo Server and the SQL pool. */
   stop(): Promise<void>;
 }
 
@@ -123,7 +127,18 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
   });
   await apollo.start();
 
-  const baseContext = { db, boss, logger, hub, signInLimiter: new SignInLimiter({ db, limits: options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS }) };
+  const sql = createSqlPool(options.databaseUrl);
+  // Without a listener, an idle connection that fails (Postgres restarted) would crash the process.
+  sql.on('error', (error) => logger.error({ err: error }, 'An idle connection of the GraphQL SQL pool failed'));
+  const baseContext = {
+    db,
+    sql,
+    boss,
+    logger,
+    hub,
+    signInLimiter: new SignInLimiter({ db, limits: options.signInLimits ?? DEFAULT_SIGN_IN_LIMITS }),
+    signUpPolicy: new SignUpPolicy({ db, settings: options.signUp ?? DEFAULT_SIGN_UP_SETTINGS }),
+  };
   const sockets: WebSocketServer[] = [];
   const disposers: (() => Promise<void> | void)[] = [];
 
@@ -163,7 +178,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     }
 
     // A script with a revoked token gets an error that names the token, rather than anonymous results or "Not signed in".
-    const { user, sessionToken, tokenScope, invalidApiToken } = await authenticateRequest(db, request.headers);
+    const { user, sessionToken, tokenScope, invalidApiToken } = await authenticateRequest(db, request.headers, sql);
     if (invalidApiToken) {
       sendRequestError(response, 401, 'UNAUTHENTICATED', INVALID_API_TOKEN_MESSAGE);
       return;
@@ -188,7 +203,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
           clientAddress: request.socket.remoteAddress ?? 'unknown',
           secureCookies: isSecureRequest(request),
           setCookie: (value: string) => void cookies.push(value),
-          loaders: createLoaders(db, user),
+          loaders: createLoaders(db, sql, user),
         };
       },
     });
@@ -225,6 +240,7 @@ export async function createGraphQLServer(options: GraphQLServerOptions): Promis
     }
     await hub.stop();
     await apollo.stop();
+    await sql.end();
   }
 
   return { handleRequest, attachWebSocket, stop };

@@ -1,7 +1,7 @@
 /**
- * A minimal DataLoader: keys requested in the same tick are loaded with one
- * call of `batch`, and every key is cached for the life of the loader (one
- * GraphQL request).
+ * A minimal DataLoader: keys requested in the same turn of the event loop are
+ * loaded with one call of `batch`, and every key is cached for the life of the
+ * loader (one GraphQL request).
  */
 export class BatchLoader<K, V> {
   private readonly cache = new Map<K, Promise<V>>();
@@ -19,7 +19,9 @@ export class BatchLoader<K, V> {
 
     const promise = new Promise<V>((resolve, reject) => {
       this.pending.push({ key, resolve, reject });
-      if (this.pending.length === 1) queueMicrotask(() => void this.dispatch());
+      // setImmediate waits until every promise chain of the current I/O event has run, so keys that
+      // resolvers request after a few awaits of cached values still join the batch.
+      if (this.pending.length === 1) setImmediate(() => void this.dispatch());
     });
     this.cache.set(key, promise);
     return promise;

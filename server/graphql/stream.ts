@@ -23,6 +23,16 @@ export class LatestValueStream<T> implements AsyncIterableIterator<T> {
     }
   }
 
+  /** Ends the stream once the value pushed last is delivered; later pushes are dropped. */
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    // A waiting consumer has taken every value already.
+    this.waiting?.({ value: undefined, done: true });
+    this.waiting = null;
+    this.onClose();
+  }
+
   next(): Promise<IteratorResult<T>> {
     if (this.latest) {
       const { value } = this.latest;

@@ -4,13 +4,14 @@ import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { WebSocketServer } from 'ws';
 import type { ApiTokenScope } from '../../generated/prisma/client.ts';
+import { CROSS_SITE_SOCKET_MESSAGE, isCrossSiteSocket } from '../auth/csrf.ts';
 import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import type { SessionUser } from '../auth/session.ts';
 import { createLoaders, type GraphQLContext } from './context.ts';
 import { tagRequestId } from './errors.ts';
 import { findLimitErrors } from './limits.ts';
 
-type BaseContext = Pick<GraphQLContext, 'db' | 'boss' | 'logger' | 'hub' | 'signInLimiter'>;
+type BaseContext = Pick<GraphQLContext, 'db' | 'sql' | 'boss' | 'logger' | 'hub' | 'signInLimiter' | 'signUpPolicy'>;
 type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 /** Connection state kept between operations: the user resolved when the connection opened. */
@@ -65,9 +66,14 @@ export function attachSubscriptions({
       onSubscribe: (_ctx, _id, payload) => checkLimits(schema, payload.query),
       async onConnect(ctx) {
         const request: IncomingMessage = ctx.extra.request;
+        if (isCrossSiteSocket(request)) {
+          // 4403 is graphql-ws's Forbidden close code.
+          ctx.extra.socket.close(4403, CROSS_SITE_SOCKET_MESSAGE);
+          return false;
+        }
         const fromParams = tokenFromParams(ctx.connectionParams);
         const headers = fromParams && !request.headers.cookie ? { authorization: `Bearer ${fromParams}` } : request.headers;
-        const auth = await authenticateRequest(baseContext.db, headers);
+        const auth = await authenticateRequest(baseContext.db, headers, baseContext.sql);
         if (auth.invalidApiToken) {
           // 4401 is graphql-ws's Unauthorized close code; the close reason carries the message.
           ctx.extra.socket.close(4401, INVALID_API_TOKEN_MESSAGE);
@@ -89,7 +95,7 @@ export function attachSubscriptions({
           clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
           secureCookies: false,
           setCookie: () => {},
-          loaders: createLoaders(baseContext.db, user),
+          loaders: createLoaders(baseContext.db, baseContext.sql, user),
         };
       },
       onNext(_ctx, _id, _payload, args, result) {

@@ -6,19 +6,28 @@
 import { UploadError } from './errors.ts';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** A number with a decimal comma, such as "1,5" or "-0,25"; no thousands separators. */
+const DECIMAL_COMMA_NUMBER = /^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 const MISSING = new Set(['', 'na', 'n/a', 'null', 'none']);
 
+/** Tells whether a trimmed cell is a number written with a decimal comma, such as "1,5". */
+export function isDecimalCommaNumber(text: string): boolean {
+  return DECIMAL_COMMA_NUMBER.test(text);
+}
+
 /**
  * Parses one CSV cell: null for a missing value, a float32-rounded number
- * for a numeric cell, else the trimmed text. NaN, Infinity and numbers
- * outside the float32 range raise NON_FINITE_VALUE.
+ * for a numeric cell, else the trimmed text. With `decimalComma` (files with
+ * the semicolon delimiter), "1,5" is the number 1.5 as well. NaN, Infinity
+ * and numbers outside the float32 range raise NON_FINITE_VALUE.
  */
-export function parseCsvCell(raw: string, line: number, columnName: string, fileLabel: string): number | string | null {
+export function parseCsvCell(raw: string, line: number, columnName: string, fileLabel: string, decimalComma = false): number | string | null {
   const text = raw.trim();
   if (MISSING.has(text.toLowerCase())) return null;
-  if (NUMBER.test(text)) {
-    const single = Math.fround(Number(text));
+  const decimal = decimalComma && DECIMAL_COMMA_NUMBER.test(text) ? text.replace(',', '.') : text;
+  if (NUMBER.test(decimal)) {
+    const single = Math.fround(Number(decimal));
     if (!Number.isFinite(single)) {
       throw new UploadError(
         'NON_FINITE_VALUE',
@@ -52,7 +61,11 @@ export class Column {
   firstMissingLine = 0;
   length = 0;
 
-  constructor(readonly name: string) {}
+  /** `decimalComma` reads "1,5" as 1.5; it is set for files with the semicolon delimiter. */
+  constructor(
+    readonly name: string,
+    private readonly decimalComma = false,
+  ) {}
 
   get isNumeric(): boolean {
     return this.categories.length === 0;
@@ -61,7 +74,7 @@ export class Column {
   add(raw: string, line: number, fileLabel: string): void {
     if (this.length === this.values.length) this.grow();
     const index = this.length++;
-    const cell = parseCsvCell(raw, line, this.name, fileLabel);
+    const cell = parseCsvCell(raw, line, this.name, fileLabel, this.decimalComma);
     if (cell === null) {
       this.codes[index] = MISSING_CODE;
       this.values[index] = Number.NaN;

@@ -404,6 +404,7 @@ export async function writeCsv(context: UploadContext, train: StagedCsv, test: S
       classNames,
       targetColumn: options.target,
       droppedConstantColumns,
+      decimalCommaColumns: train.columns.filter((column) => column.isNumeric && column.decimalCommaCount > 0).map((column) => column.name),
       oneHotColumns: features.filter((feature) => feature.kind === 'onehot').map((feature) => feature.name),
       missingRule: rule,
       imputedCells,

@@ -4,7 +4,7 @@
  * values, missing cells, range), so the encoding is decided without the rows
  * in memory.
  */
-import { MISSING_CODE, NUMERIC_CODE, parseCsvCell } from './csv-columns.ts';
+import { isDecimalCommaNumber, MISSING_CODE, NUMERIC_CODE, parseCsvCell } from './csv-columns.ts';
 import { CsvFileReader, type CsvFileOptions } from './csv-table.ts';
 import type { StagingSource } from './staging.ts';
 import type { UploadContext } from './store.ts';
@@ -31,10 +31,18 @@ export class CsvColumnSummary {
   firstMissingLine = 0;
   min = Infinity;
   max = -Infinity;
+  /** Numeric cells written with a decimal comma ("1,5"). */
+  decimalCommaCount = 0;
 
+  /**
+   * `decimalComma` reads "1,5" as 1.5; it is set for files with the semicolon delimiter.
+   * NOTE: in a column that also has text cells, such numbers become categories as
+   * JavaScript prints them ("1.5"), as other numbers in a text column do.
+   */
   constructor(
     readonly name: string,
     private readonly cap: number,
+    private readonly decimalComma = false,
   ) {}
 
   /** True when the column has no text cell. */
@@ -44,7 +52,7 @@ export class CsvColumnSummary {
 
   /** Parses a cell into `values[index]` and `codes[index]` and updates the summary. */
   add(raw: string, line: number, fileLabel: string, values: Float32Array, codes: Int32Array, index: number): void {
-    const cell = parseCsvCell(raw, line, this.name, fileLabel);
+    const cell = parseCsvCell(raw, line, this.name, fileLabel, this.decimalComma);
     if (cell === null) {
       values[index] = Number.NaN;
       codes[index] = MISSING_CODE;
@@ -54,6 +62,7 @@ export class CsvColumnSummary {
     if (typeof cell === 'number') {
       values[index] = cell;
       codes[index] = NUMERIC_CODE;
+      if (this.decimalComma && isDecimalCommaNumber(raw.trim())) this.decimalCommaCount++;
       if (cell < this.min) this.min = cell;
       if (cell > this.max) this.max = cell;
       if (!this.numbers.has(cell)) {
@@ -167,7 +176,7 @@ export class CsvRowStager {
   }
 
   private start(names: string[]): void {
-    this.columns = names.map((name) => new CsvColumnSummary(name, this.distinctCap));
+    this.columns = names.map((name) => new CsvColumnSummary(name, this.distinctCap, this.options.delimiter === ';'));
     // A staged row takes 8 bytes per cell: a float32 value and an int32 code.
     this.rowsPerBatch = Math.max(1, Math.floor(this.context.chunkBytes / (names.length * 8)));
     this.values = new Float32Array(this.rowsPerBatch * names.length);

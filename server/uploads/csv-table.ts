@@ -120,7 +120,7 @@ export class CsvTableBuilder {
 
   constructor(private readonly options: CsvFileOptions) {
     this.file = new CsvFileReader(options, {
-      columns: (names) => (this.columns = names.map((name) => new Column(name))),
+      columns: (names) => (this.columns = names.map((name) => new Column(name, options.delimiter === ';'))),
       row: (fields, line) => this.addRow(fields, line),
     });
   }

@@ -28,6 +28,8 @@ export interface EncodingNotes {
   delimiter?: string;
   hasHeader?: boolean;
   droppedConstantColumns?: string[];
+  /** Numeric columns written with decimal commas ("1,5"), in a file with the semicolon delimiter. */
+  decimalCommaColumns?: string[];
   oneHotColumns?: string[];
   missingRule?: string;
   imputedCells?: number;

@@ -1,12 +1,18 @@
 /**
- * Upload limits, read once from the environment. A file over a limit is
- * rejected while it streams in, before anything is stored.
+ * Upload limits, read from the environment by server/env.ts at start-up. A
+ * file over a limit is rejected while it streams in, before anything is stored.
  */
 import { z } from 'zod';
 
-const positiveInteger = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const positiveInteger = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a positive integer' })
+    .int({ error: 'expected a positive integer' })
+    .positive({ error: 'expected a positive integer' })
+    .default(fallback);
 
-const limitsSchema = z.object({
+/** The ROBUSTLAB_UPLOAD_* variables, part of the environment schema of server/env.ts. */
+export const uploadLimitsEnvShape = {
   /** Maximum bytes of one upload request body (all its files together). */
   ROBUSTLAB_UPLOAD_MAX_BYTES: positiveInteger(256 * 1024 * 1024),
   /** Maximum samples (CSV data rows or the first .npy axis) of one file. */
@@ -19,7 +25,9 @@ const limitsSchema = z.object({
   ROBUSTLAB_UPLOAD_MAX_FEATURES: positiveInteger(4096),
   /** Maximum distinct values of a categorical feature column. */
   ROBUSTLAB_UPLOAD_MAX_CATEGORIES: positiveInteger(256),
-});
+};
+
+const limitsSchema = z.object(uploadLimitsEnvShape);
 
 /** Limits of one upload. */
 export interface UploadLimits {
@@ -31,14 +39,18 @@ export interface UploadLimits {
   maxCategories: number;
 }
 
-/** Parses the upload limits; a bad value throws naming the variable. */
+/** Parses only the upload limits, for scripts that do not parse the whole environment; a bad value throws naming the variable. */
 export function parseUploadLimits(env: NodeJS.ProcessEnv = process.env): UploadLimits {
   const result = limitsSchema.safeParse(env);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`Invalid ${String(issue.path[0])}: ${issue.message}; expected a positive integer.`);
+    const name = String(result.error.issues[0].path[0]);
+    throw new Error(`Invalid ${name} ${JSON.stringify(env[name])}: ${result.error.issues[0].message}.`);
   }
-  const values = result.data;
+  return uploadLimitsFromEnv(result.data);
+}
+
+/** Converts the parsed ROBUSTLAB_UPLOAD_* variables to upload limits. */
+export function uploadLimitsFromEnv(values: z.infer<typeof limitsSchema>): UploadLimits {
   return {
     maxBytes: values.ROBUSTLAB_UPLOAD_MAX_BYTES,
     maxRows: values.ROBUSTLAB_UPLOAD_MAX_ROWS,
@@ -47,11 +59,4 @@ export function parseUploadLimits(env: NodeJS.ProcessEnv = process.env): UploadL
     maxFeatures: values.ROBUSTLAB_UPLOAD_MAX_FEATURES,
     maxCategories: values.ROBUSTLAB_UPLOAD_MAX_CATEGORIES,
   };
-}
-
-/** Limits from the environment of this process, parsed on first use. */
-let cached: UploadLimits | undefined;
-export function uploadLimits(): UploadLimits {
-  cached ??= parseUploadLimits();
-  return cached;
 }

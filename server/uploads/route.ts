@@ -9,18 +9,20 @@
  *     → 4xx { error: { code, message } }
  *
  * Both authenticate like /graphql: session cookie, bearer session token or
- * `rlt_` API token. An upload needs owner or editor in the study and, with an
+ * `rlt_` API token. A request with the session cookie must come from this
+ * server's origin and send a preflight-forcing header (../auth/csrf.ts). An upload needs owner or editor in the study and, with an
  * API token, the READ_WRITE scope. Parameters: parameters.ts.
  */
 import type http from 'node:http';
 import type { Logger } from 'pino';
+import { findCsrfProblem } from '../auth/csrf.ts';
 import { authenticateRequest, INVALID_API_TOKEN_MESSAGE } from '../auth/request-auth.ts';
 import { findRole } from '../data/access.ts';
 import type { Db } from '../db.ts';
 import { sniffCsv } from './csv-sniff.ts';
 import { UploadError } from './errors.ts';
 import { ingestUpload } from './ingest.ts';
-import { uploadLimits, type UploadLimits } from './limits.ts';
+import type { UploadLimits } from './limits.ts';
 import { parseUploadParameters } from './parameters.ts';
 import { createUploadPool } from './sql.ts';
 
@@ -71,12 +73,11 @@ export function createUploadHandler({
   logger: Logger;
   /** Connection string of the database; uploads then stream their bytes through node-postgres rather than Prisma (see sql.ts). */
   databaseUrl?: string;
-  limits?: UploadLimits;
+  /** Limits of one upload; `npm start` takes them from the ROBUSTLAB_UPLOAD_* settings (server/env.ts). */
+  limits: UploadLimits;
   /** Bytes of one stored chunk and one staged batch; tests set it small to get many chunks from small files. */
   chunkBytes?: number;
 }): UploadHandler {
-  // Parsed here, so a bad limit variable fails at start-up rather than on the first upload.
-  const activeLimits = limits ?? uploadLimits();
   const pool = databaseUrl === undefined ? undefined : createUploadPool(databaseUrl);
   pool?.on('error', (error) => logger.warn({ err: error }, 'idle upload connection failed; the pool replaces it'));
 
@@ -100,7 +101,7 @@ export function createUploadHandler({
     if (role === 'viewer') throw new UploadError('FORBIDDEN', `Your role in study ${parameters.studyId} is viewer; uploading datasets needs owner or editor.`);
 
     const started = performance.now();
-    const stored = await ingestUpload({ db, userId: user.id, body: request as AsyncIterable<Buffer>, contentLength, parameters, limits: activeLimits, chunkBytes, pool });
+    const stored = await ingestUpload({ db, userId: user.id, body: request as AsyncIterable<Buffer>, contentLength, parameters, limits, chunkBytes, pool });
     logger.info(
       { datasetId: stored.id, studyId: parameters.studyId, existing: stored.existing, format: parameters.format, durationMs: Math.round(performance.now() - started) },
       'dataset upload finished',
@@ -124,6 +125,8 @@ export function createUploadHandler({
       const url = new URL(request.url ?? '/', 'http://localhost');
       try {
         if (request.method !== 'POST') throw new UploadError('INVALID_PARAMETER', `Method ${request.method} is not allowed on ${url.pathname}; use POST.`);
+        const csrfProblem = findCsrfProblem(request);
+        if (csrfProblem !== null) throw new UploadError('FORBIDDEN', csrfProblem);
         if (url.pathname === `${UPLOAD_PATH_PREFIX}upload`) await upload(request, response, url.searchParams);
         else if (url.pathname === `${UPLOAD_PATH_PREFIX}preview`) await preview(request, response);
         else throw new UploadError('NOT_FOUND', `No endpoint at ${url.pathname}; expected ${UPLOAD_PATH_PREFIX}upload or ${UPLOAD_PATH_PREFIX}preview.`);

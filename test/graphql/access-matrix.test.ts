@@ -15,7 +15,7 @@ import { addMnist, addStudy, addUser, post, startHarness, type Harness, type Stu
 
 type Role = 'owner' | 'editor' | 'viewer' | 'outsider' | 'anonymous';
 /** `hidden`: no error and a null result, which reveals no more than NOT_FOUND. */
-type Expected = 'ok' | 'hidden' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHENTICATED';
+type Expected = 'ok' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAUTHENTICATED';
 const ROLES: Role[] = ['owner', 'editor', 'viewer', 'outsider', 'anonymous'];
 
 const MEMBERS_ONLY: Record<Role, Expected> = { owner: 'ok', editor: 'ok', viewer: 'ok', outsider: 'NOT_FOUND', anonymous: 'UNAUTHENTICATED' };
@@ -87,6 +87,7 @@ async function freshNote(role: Role): Promise<{ id: string; baseVersion: number 
 const OPERATIONS: Operation[] = [
   // Queries
   { field: 'me', kind: 'query', document: '{ me { id } }', variables: () => ({}), expected: PUBLIC },
+  { field: 'signUpOpen', kind: 'query', document: '{ signUpOpen }', variables: () => ({}), expected: PUBLIC },
   { field: 'studies', kind: 'query', document: '{ studies { totalCount edges { node { id } } } }', variables: () => ({}), expected: SIGNED_IN },
   { field: 'study', kind: 'query', document: 'query($id: ID!) { study(id: $id) { id } }', variables: () => ({ id: study.studyId }), expected: MEMBERS_ONLY },
   { field: 'experiment', kind: 'query', document: 'query($id: ID!) { experiment(id: $id) { id } }', variables: () => ({ id: ids.experimentId }), expected: MEMBERS_ONLY },
@@ -98,8 +99,7 @@ const OPERATIONS: Operation[] = [
     document: 'query($id: ID!) { dataset(id: $id) { id } }',
     // An uploaded dataset belongs to its study; built-in ones are visible to every signed-in user.
     variables: () => ({ id: ids.uploadedDatasetId }),
-    // NOTE: unlike the other reads by id, `dataset` returns null for a non-member instead of NOT_FOUND.
-    expected: { ...MEMBERS_ONLY, outsider: 'hidden' },
+    expected: MEMBERS_ONLY,
   },
   { field: 'datasets', kind: 'query', document: '{ datasets { edges { node { id } } } }', variables: () => ({}), expected: SIGNED_IN },
   {
@@ -348,10 +348,7 @@ describe.each(OPERATIONS)('$kind $field', (operation) => {
   test.each(ROLES)('as %s', async (role) => {
     const result = await run(operation, role);
     const expected = operation.expected[role];
-    if (expected === 'hidden') {
-      expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-      expect((result.data as Record<string, unknown>)[operation.field]).toBeNull();
-    } else if (expected === 'ok') {
+    if (expected === 'ok') {
       expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
       expect((result.data as Record<string, unknown>)[operation.field]).not.toBeUndefined();
     } else {

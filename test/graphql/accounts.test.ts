@@ -161,6 +161,24 @@ describe('API tokens', () => {
     expect(reason).toContain('Invalid API token');
   });
 
+  test('cookie socket from another origin is closed', async () => {
+    const user = await addUser(harness.db, 'socket-origin');
+    const closeOf = (origin: string) =>
+      new Promise<{ code: number; reason: string }>((resolve) => {
+        const socket = new WebSocket(harness.wsUrl, 'graphql-transport-ws', { headers: { cookie: `robustlab_session=${user.token}`, origin } });
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+        socket.on('message', () => socket.close(1000, 'acknowledged'));
+        socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+      });
+
+    const foreign = await closeOf('http://evil.example');
+    expect(foreign.code).toBe(4403);
+    expect(foreign.reason).toContain('Cross-site WebSocket rejected');
+    // The same cookie from the server's own origin is acknowledged.
+    const own = await closeOf(new URL(harness.wsUrl.replace(/^ws/, 'http')).origin);
+    expect(own.code).toBe(1000);
+  });
+
   test("another user's token is NOT_FOUND", async () => {
     const owner = await addUser(harness.db, 'token-a');
     const other = await addUser(harness.db, 'token-b');

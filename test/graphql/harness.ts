@@ -9,6 +9,7 @@ import type { PgBoss } from 'pg-boss';
 import pino from 'pino';
 import { createSession } from '../../server/auth/session.ts';
 import type { SignInLimits } from '../../server/auth/sign-in-limiter.ts';
+import type { SignUpSettings } from '../../server/auth/sign-up-policy.ts';
 import { createUser } from '../../server/auth/users.ts';
 import type { Db } from '../../server/db.ts';
 import { createGraphQLServer, GRAPHQL_PATH, type GraphQLServer } from '../../server/graphql/http.ts';
@@ -34,7 +35,7 @@ export interface GraphQLResult {
 
 /** Starts the database, pg-boss, the GraphQL server and an HTTP server. */
 export async function startHarness(
-  options: { progressCoalesceMs?: number; createPrisma?: (url: string) => Db; signInLimits?: SignInLimits } = {},
+  options: { progressCoalesceMs?: number; createPrisma?: (url: string) => Db; signInLimits?: SignInLimits; signUp?: SignUpSettings } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
   const logger = pino({ level: 'silent' });
@@ -47,6 +48,7 @@ export async function startHarness(
     logger,
     progressCoalesceMs: options.progressCoalesceMs,
     signInLimits: options.signInLimits,
+    signUp: options.signUp,
   });
 
   const server = http.createServer((request, response) => {

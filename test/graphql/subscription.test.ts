@@ -93,6 +93,44 @@ describe('experimentProgress', () => {
     await messages.return?.();
   });
 
+  for (const status of ['finished', 'failed', 'cancelled'] as const) {
+    test(`${status} experiment sends its final state, then completes`, async () => {
+      const { experiment } = await addExperiment(harness.db, { studyId: study.studyId, datasetId, models: [{ label: 'a', finished: [0.4, 0.6] }] });
+      await harness.db.experiment.update({ where: { id: experiment.id }, data: { status, finishedAt: new Date() } });
+      const messages = connect(study.viewer.token).iterate<{ experimentProgress: Record<string, unknown> }>({
+        query: SUBSCRIPTION,
+        variables: { id: experiment.id },
+      });
+
+      const first = await messages.next();
+      expect(first.done).toBe(false);
+      expect(first.value.errors).toBeUndefined();
+      expect(first.value.data.experimentProgress).toMatchObject({ experimentId: experiment.id, status: status.toUpperCase(), finishedInstances: 2 });
+      expect((await messages.next()).done).toBe(true);
+    });
+  }
+
+  test('running experiment completes after its final state', async () => {
+    const { experiment, instanceIds } = await addExperiment(harness.db, { studyId: study.studyId, datasetId, models: [{ label: 'a', finished: [], queued: 1 }] });
+    const messages = connect(study.viewer.token).iterate<{ experimentProgress: Record<string, unknown> }>({
+      query: SUBSCRIPTION,
+      variables: { id: experiment.id },
+    });
+    expect((await messages.next()).value.data.experimentProgress).toMatchObject({ status: 'RUNNING' });
+
+    await harness.db.$transaction(async (tx) => {
+      await tx.instance.update({ where: { id: instanceIds[0][0] }, data: { status: 'finished', testLoss: 0.5 } });
+      await tx.experiment.update({ where: { id: experiment.id }, data: { status: 'finished', finishedAt: new Date() } });
+      await tx.$executeRaw`SELECT pg_notify('robustlab_progress', ${experiment.id})`;
+    });
+
+    let latest = await messages.next();
+    while (!latest.done && latest.value.data!.experimentProgress.status !== 'FINISHED') latest = await messages.next();
+    expect(latest.done).toBe(false);
+    expect(latest.value.data!.experimentProgress).toMatchObject({ status: 'FINISHED', finishedInstances: 1 });
+    expect((await messages.next()).done).toBe(true);
+  });
+
   for (const [who, expected] of [
     ['outsider', 'NOT_FOUND'],
     ['anonymous', 'UNAUTHENTICATED'],

@@ -62,7 +62,9 @@ describe('dataset queries', () => {
 
   test('non-member sees no uploaded dataset', async () => {
     const result = await post(harness, DATASET_QUERY, { id: datasetId }, { token: study.outsider.token });
-    expect(result.data!.dataset).toBeNull();
+    expect(result.data?.dataset ?? null).toBeNull();
+    expect(result.errors?.map((error) => error.extensions.code)).toEqual(['NOT_FOUND']);
+    expect(result.errors?.[0].message).toBe(`Dataset ${datasetId} not found.`);
     const list = await post(harness, '{ datasets(first: 1000) { edges { node { id } } } }', {}, { token: study.outsider.token });
     expect(list.data!.datasets.edges.map((edge: { node: { id: string } }) => edge.node.id)).not.toContain(datasetId);
   });

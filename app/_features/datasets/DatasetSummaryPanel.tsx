@@ -19,6 +19,7 @@ export function DatasetSummaryPanel({ summary }: { summary: DatasetSummaryData }
         {notes.targetColumn && <li>Target column: {notes.targetColumn}</li>}
         {notes.scaling && <li>Scaling: {notes.scaling}</li>}
         {notes.oneHotColumns && notes.oneHotColumns.length > 0 && <li>One-hot encoded: {notes.oneHotColumns.join(', ')}</li>}
+        {notes.decimalCommaColumns && notes.decimalCommaColumns.length > 0 && <li>Read with decimal commas: {notes.decimalCommaColumns.join(', ')}</li>}
         <li>Constant columns dropped: {notes.droppedConstantColumns?.length ? notes.droppedConstantColumns.join(', ') : 'none'}</li>
         {notes.missingRule && <li>Missing values: {notes.missingRule} ({notes.imputedCells ?? 0} cells imputed, {notes.droppedRows ?? 0} rows dropped)</li>}
         <li>Split: {notes.testFraction == null ? 'separate test file' : `test fraction ${notes.testFraction}, seed ${notes.splitSeed}`}</li>

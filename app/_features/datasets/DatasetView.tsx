@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { ErrorMessage, Loading } from '../../_components/PageState.tsx';
 import { useGraphQLQuery } from '../../_components/use-graphql-query.ts';
+import { formatMetricValue } from './baselines.ts';
 import { DATASET_QUERY, type DatasetData } from './dataset-query.ts';
 import { DatasetSummaryPanel } from './DatasetSummaryPanel.tsx';
 import { SampleView } from './SampleView.tsx';
@@ -51,6 +52,22 @@ export function DatasetView({ datasetId }: { datasetId: string }) {
         </div>
       </div>
       {dataset.summary && <DatasetSummaryPanel summary={dataset.summary} />}
+      {dataset.baselines.length > 0 && (
+        <section className="card" aria-labelledby="baselines-title">
+          <h2 id="baselines-title">Baselines</h2>
+          <dl className="figure-grid">
+            {dataset.baselines.map((baseline) => (
+              <div key={baseline.name}>
+                <dt>{baseline.name}</dt>
+                <dd>
+                  {baseline.metric} {formatMetricValue(baseline.metric, baseline.value, baseline.unit)}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          <p className="muted small">Evaluated on the test set; each model page shows them beside the model&apos;s mean test metrics.</p>
+        </section>
+      )}
 
       <h2>Samples</h2>
       <form className="field-inline" onSubmit={jump} aria-label="Sample search">

@@ -220,6 +220,11 @@ function CsvOptions(props: {
           </select>
         </label>
       </div>
+      {preview.delimiter === 'semicolon' && preview.decimalCommaColumns.length > 0 && (
+        <p className="notice" role="status">
+          Decimal commas detected: {preview.decimalCommaColumns.join(', ')} will be read as numbers (&quot;1,5&quot; is 1.5).
+        </p>
+      )}
       <table className="data-table" aria-label="CSV preview">
         <thead>
           <tr>

@@ -7,6 +7,7 @@ export type DatasetSummaryData = {
     delimiter?: string;
     hasHeader?: boolean;
     droppedConstantColumns?: string[];
+    decimalCommaColumns?: string[];
     oneHotColumns?: string[];
     missingRule?: string;
     imputedCells?: number;

@@ -16,6 +16,8 @@ export function sendUpload(
     const request = new XMLHttpRequest();
     request.open('POST', `/api/datasets/upload?${new URLSearchParams(query)}`);
     request.withCredentials = true;
+    // The server rejects cookie-authenticated uploads without this header (cross-site request forgery check).
+    request.setRequestHeader('Robustlab-Require-Preflight', '1');
     request.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     };
@@ -41,11 +43,18 @@ export interface CsvPreview {
   hasHeader: boolean;
   columns: string[];
   rows: string[][];
+  /** Numeric columns written with decimal commas ("1,5"); the server reads them as numbers in semicolon files. */
+  decimalCommaColumns: string[];
 }
 
 /** Sends the first 64 KiB of a CSV file to /api/datasets/preview. */
 export async function previewCsv(file: Blob): Promise<CsvPreview> {
-  const response = await fetch('/api/datasets/preview', { method: 'POST', credentials: 'same-origin', body: file.slice(0, 64 * 1024) });
+  const response = await fetch('/api/datasets/preview', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Robustlab-Require-Preflight': '1' },
+    body: file.slice(0, 64 * 1024),
+  });
   const body = (await response.json()) as CsvPreview & { error?: { message: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `Preview failed with HTTP ${response.status}.`);
   return body;

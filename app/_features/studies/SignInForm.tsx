@@ -15,6 +15,11 @@ const SIGN_UP_MUTATION = /* GraphQL */ `
     signUp(email: $email, name: $name, password: $password) { id email name }
   }
 `;
+const SIGN_UP_OPEN_QUERY = /* GraphQL */ `
+  query SignUpOpen {
+    signUpOpen
+  }
+`;
 
 /** Returns `next` when it is a path on this site, so that sign-in cannot redirect elsewhere. */
 function safeNextPath(next: string | null): string {
@@ -33,10 +38,18 @@ export function SignInForm() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Hidden until the server reports sign-up as open (ROBUSTLAB_SIGNUP), so a closed server never shows it.
+  const [signUpOpen, setSignUpOpen] = useState(false);
 
   useEffect(() => {
     if (user) router.replace(nextPath);
   }, [user, nextPath, router]);
+
+  useEffect(() => {
+    graphqlRequest<{ signUpOpen: boolean }>(SIGN_UP_OPEN_QUERY, {})
+      .then((data) => setSignUpOpen(data.signUpOpen))
+      .catch(() => setSignUpOpen(false));
+  }, []);
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -91,9 +104,13 @@ export function SignInForm() {
           {submitLabel(mode, pending)}
         </button>
       </form>
-      <button type="button" className="button button-quiet" onClick={() => setMode(mode === 'signUp' ? 'signIn' : 'signUp')}>
-        {mode === 'signUp' ? 'I have an account: sign in' : 'No account yet? Create one'}
-      </button>
+      {signUpOpen ? (
+        <button type="button" className="button button-quiet" onClick={() => setMode(mode === 'signUp' ? 'signIn' : 'signUp')}>
+          {mode === 'signUp' ? 'I have an account: sign in' : 'No account yet? Create one'}
+        </button>
+      ) : (
+        <p className="hint">No account yet? Ask an administrator of this server to create one.</p>
+      )}
     </section>
   );
 }

@@ -2,10 +2,11 @@ import { Prisma, type ApiTokenScope } from '../../../generated/prisma/client.ts'
 import { countApiTokens, createApiToken, listApiTokens, MAX_TOKEN_NAME_LENGTH, MAX_TOKENS_PER_USER, revokeApiToken } from '../../auth/api-tokens.ts';
 import { sessionCookie } from '../../auth/cookie.ts';
 import { createSession } from '../../auth/session.ts';
+import type { SignUpRejection } from '../../auth/sign-up-policy.ts';
 import { createUser, newUserSchema } from '../../auth/users.ts';
 import { createStudy } from '../../data/members.ts';
 import type { GraphQLContext } from '../context.ts';
-import { badUserInput, conflict, notFound } from '../errors.ts';
+import { badUserInput, conflict, forbidden, notFound, rateLimited } from '../errors.ts';
 import { requireUser, requireUuid } from '../guards.ts';
 import { parsePage, toConnection } from '../paging.ts';
 
@@ -32,10 +33,23 @@ function parseSignUp(args: { email: string; name: string; password: string }) {
   throw badUserInput(`Invalid ${field}${shown}: ${issue.message}.`, field);
 }
 
+function signUpLimitMessage(rejection: SignUpRejection): string {
+  const minutes = Math.max(1, Math.ceil((rejection.retryAt.getTime() - Date.now()) / 60_000));
+  return (
+    `Too many sign-ups from your network address: the limit is ${rejection.maximum} per window. ` +
+    `Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, at ${rejection.retryAt.toISOString()}.`
+  );
+}
+
 export const accountResolvers = {
   ApiTokenScope: { READ: 'read', READ_WRITE: 'read_write' },
 
   Query: {
+    /** Public, so that the sign-in page can hide sign-up when it is closed. */
+    signUpOpen(_: unknown, __: unknown, context: GraphQLContext) {
+      return context.signUpPolicy.isOpen();
+    },
+
     async apiTokens(_: unknown, args: { first?: number | null; after?: string | null }, context: GraphQLContext) {
       const user = requireUser(context);
       const page = parsePage(args);
@@ -46,7 +60,18 @@ export const accountResolvers = {
 
   Mutation: {
     async signUp(_: unknown, args: { email: string; name: string; password: string }, context: GraphQLContext) {
+      const policy = context.signUpPolicy;
+      if (!(await policy.isOpen())) {
+        throw forbidden('Sign-up is closed on this server (ROBUSTLAB_SIGNUP=closed): ask an administrator to create your account with `npm run user -- create`.');
+      }
+      const rejection = await policy.checkLimit(context.clientAddress);
+      if (rejection) {
+        context.logger.warn({ clientAddress: context.clientAddress, retryAt: rejection.retryAt, requestId: context.requestId }, 'Sign-up rejected by the rate limit');
+        throw rateLimited(signUpLimitMessage(rejection), rejection.retryAt);
+      }
+
       const input = parseSignUp(args);
+      await policy.recordAttempt(context.clientAddress);
       let user;
       try {
         user = await createUser({ db: context.db, ...input });

@@ -1,7 +1,8 @@
 /** Resolvers of uploaded datasets, their samples and per-sample instability. */
 import type { Dataset, Model } from '../../../generated/prisma/client.ts';
 import { readDatasetSamples, readTestTargets } from '../../data/dataset-samples.ts';
-import { findModelForMember, isUuid } from '../../data/access.ts';
+import { datasetBaselines } from '../../datasets.ts';
+import { findModelForMember } from '../../data/access.ts';
 import { computeInstability, loadInstabilityInput, sortInstability, type InstabilityOrder, type SampleInstability } from '../../data/instability.ts';
 import type { DatasetSummary } from '../../uploads/summary.ts';
 import type { GraphQLContext, StudyWithRole } from '../context.ts';
@@ -20,11 +21,13 @@ function classNamesOf(dataset: Dataset): string[] | null {
   return summary?.notes.classNames ?? null;
 }
 
-/** Returns the dataset if it is built-in or the user is a member of its study, else null. */
-async function findVisibleDataset(context: GraphQLContext, id: string): Promise<Dataset | null> {
+/** Returns the dataset if it is built-in or the user is a member of its study. Any other id is NOT_FOUND, as in the other reads by id. */
+async function findVisibleDataset(context: GraphQLContext, id: string): Promise<Dataset> {
   const user = requireUser(context);
-  if (!isUuid(id)) return null;
-  return context.db.dataset.findFirst({ where: { id, OR: [{ studyId: null }, { study: { memberships: { some: { userId: user.id } } } }] } });
+  requireUuid(id, 'id');
+  const dataset = await context.db.dataset.findFirst({ where: { id, OR: [{ studyId: null }, { study: { memberships: { some: { userId: user.id } } } }] } });
+  if (!dataset) throw notFound(`Dataset ${id} not found.`);
+  return dataset;
 }
 
 // Instabilities are computed once per model and request, whatever the order and page.
@@ -79,6 +82,8 @@ export const datasetResolvers = {
 
   Dataset: {
     classNames: (dataset: Dataset) => classNamesOf(dataset),
+
+    baselines: (dataset: Dataset) => datasetBaselines(dataset),
 
     async samples(dataset: Dataset, args: { part?: 'TRAIN' | 'TEST' | null; offset?: number | null; limit?: number | null }, { db }: GraphQLContext) {
       const part = args.part === 'TRAIN' ? 'train' : 'test';

@@ -41,17 +41,24 @@ function configOf(experiment: Experiment): ExperimentConfig {
   return experiment.config as unknown as ExperimentConfig;
 }
 
-// A finished experiment has no open instances left and its model statuses are final
-// (cancelling accepts only queued or running experiments), so its counts are kept in the process.
+// A finished experiment has no open instances left, and its model statuses and selection steps are final,
+// because cancelling accepts only queued or running experiments. So its counts and steps are kept in the process.
 const FINISHED_COUNTS_LIMIT = 1000;
 const finishedInstanceCounts = new Map<string, InstanceCounts>();
 const finishedModelCounts = new Map<string, ModelCounts>();
+const finishedSteps = new Map<string, SelectionStep[]>();
 
-function rememberIfFinished<V>(cache: Map<string, V>, experiment: Experiment, counts: V): V {
-  if (experiment.status !== 'finished') return counts;
+// The models of an experiment are inserted in the transaction that creates it and deleted only with it,
+// so the number of models of any experiment is kept in the process.
+const MODEL_TOTALS_LIMIT = 10_000;
+const modelTotals = new Map<string, number>();
+
+/** Keeps `value` under the experiment's id when the experiment, read earlier in this request, is finished. */
+function rememberIfFinished<V>(cache: Map<string, V>, experiment: Experiment, value: V): V {
+  if (experiment.status !== 'finished') return value;
   if (cache.size >= FINISHED_COUNTS_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(experiment.id, counts);
-  return counts;
+  cache.set(experiment.id, value);
+  return value;
 }
 
 async function instanceCounts(experiment: Experiment, { loaders }: GraphQLContext): Promise<InstanceCounts> {
@@ -108,7 +115,15 @@ export const experimentResolvers = {
       const spent = await trainingsSpent(experiment, context);
       return spent > 0 ? experiment.exhaustiveTrainings / spent : null;
     },
-    modelCount: async (experiment: Experiment, _: unknown, context: GraphQLContext) => (await modelCounts(experiment, context)).total,
+    async modelCount(experiment: Experiment, _: unknown, context: GraphQLContext) {
+      const cached = modelTotals.get(experiment.id);
+      if (cached !== undefined) return cached;
+
+      const { total } = await modelCounts(experiment, context);
+      if (modelTotals.size >= MODEL_TOTALS_LIMIT) modelTotals.delete(modelTotals.keys().next().value!);
+      modelTotals.set(experiment.id, total);
+      return total;
+    },
 
     async models(experiment: Experiment, args: ModelsArgs, context: GraphQLContext) {
       const { db, loaders } = context;
@@ -118,13 +133,20 @@ export const experimentResolvers = {
       const { ids, total } = args.status
         ? await rankModels({ db, experimentId: experiment.id, statistic, status: args.status, ...page })
         : await rankModelsCached({ db, experimentId: experiment.id, statistic, finishedInstances: (await instanceCounts(experiment, context)).finished, ...page });
-      const rows = new Map((await db.model.findMany({ where: { id: { in: ids } } })).map((model) => [model.id, model]));
-      const models = ids.map((id) => rows.get(id)!);
-      for (const model of models) loaders.model.prime(model.id, model);
+      // Through the loader, so that the selected model of the same request is read in the same statement.
+      const loaded = await Promise.all(ids.map((id) => loaders.model.load(id)));
+      const models = loaded.map((model, i) => {
+        if (!model) throw new Error(`Model ${ids[i]} of experiment ${experiment.id} is missing`);
+        return model;
+      });
       return toConnection(models, page, total);
     },
 
-    steps: (experiment: Experiment, _: unknown, { db }: GraphQLContext) => loadSteps({ db, experimentId: experiment.id }),
+    async steps(experiment: Experiment, _: unknown, { db }: GraphQLContext) {
+      const cached = finishedSteps.get(experiment.id);
+      if (cached) return cached;
+      return rememberIfFinished(finishedSteps, experiment, await loadSteps({ db, experimentId: experiment.id }));
+    },
 
     durationMs(experiment: Experiment) {
       if (!experiment.startedAt) return null;

@@ -8,10 +8,11 @@ import {
   type SampleSpread,
   type SampleSpreadOrder,
 } from '../../data/predictions.ts';
+import { listModelInstances } from '../../data/rows.ts';
 import type { ModelStepValue } from '../../data/steps.ts';
-import { computeRobustness } from '../../experiments/robustness.ts';
+import { computeRobustness, type ModelRobustness } from '../../experiments/robustness.ts';
 import type { GraphQLContext } from '../context.ts';
-import { parsePage, sliceConnection, toConnection, totalOfPage } from '../paging.ts';
+import { parsePage, sliceConnection, toConnection } from '../paging.ts';
 import { finiteOrNull } from '../scalars.ts';
 
 type PageArgs = { first?: number | null; after?: string | null };
@@ -20,9 +21,21 @@ function finishedLosses(model: Model, { loaders }: GraphQLContext): Promise<numb
   return loaders.modelTestLosses.load(model.id);
 }
 
-async function robustness(model: Model, statistic: Statistic, context: GraphQLContext) {
-  const value = computeRobustness(model.id, await finishedLosses(model, context), statistic);
-  return { ...value, value: finiteOrNull(value.value), ciLow: finiteOrNull(value.ciLow), ciHigh: finiteOrNull(value.ciHigh) };
+// computeRobustness returns one cached object per model, statistic and instance count, so its API form is kept next to it.
+const apiValues = new WeakMap<ModelRobustness, ModelRobustness>();
+
+function apiRobustness(model: Model, losses: number[], statistic: Statistic): ModelRobustness {
+  const value = computeRobustness(model.id, losses, statistic);
+  let apiValue = apiValues.get(value);
+  if (!apiValue) {
+    apiValue = { ...value, value: finiteOrNull(value.value), ciLow: finiteOrNull(value.ciLow), ciHigh: finiteOrNull(value.ciHigh) };
+    apiValues.set(value, apiValue);
+  }
+  return apiValue;
+}
+
+async function robustness(model: Model, statistic: Statistic, context: GraphQLContext): Promise<ModelRobustness> {
+  return apiRobustness(model, await finishedLosses(model, context), statistic);
 }
 
 async function selectionStatistic(model: Model, { loaders }: GraphQLContext): Promise<Statistic> {
@@ -46,6 +59,24 @@ function sampleSpreadOf(model: Model, context: GraphQLContext): Promise<SampleSp
   return spreads;
 }
 
+// The step values of a finished experiment's models are final, so they are kept in the process.
+// By estimate, 20,000 models of about 10 step values each take a few MB.
+const FINISHED_STEP_VALUES_LIMIT = 20_000;
+const finishedStepValues = new Map<string, ModelStepValue[]>();
+
+async function stepValuesOf(model: Model, { loaders }: GraphQLContext): Promise<ModelStepValue[]> {
+  const cached = finishedStepValues.get(model.id);
+  if (cached) return cached;
+
+  // The experiment is read before the values, so values read after it was finished are final.
+  const experiment = await loaders.experiment.load(model.experimentId);
+  const values = await loaders.modelStepValues.load(model.id);
+  if (experiment?.status !== 'finished') return values;
+  if (finishedStepValues.size >= FINISHED_STEP_VALUES_LIMIT) finishedStepValues.delete(finishedStepValues.keys().next().value!);
+  finishedStepValues.set(model.id, values);
+  return values;
+}
+
 /** Reads the stored test metrics; an entry that is not { name, value, unit } is skipped. */
 function parseTestMetrics(stored: unknown): { name: string; value: number | null; unit: string }[] {
   if (!Array.isArray(stored)) return [];
@@ -65,15 +96,16 @@ export const modelResolvers = {
     async robustness(model: Model, args: { statistic?: Statistic | null }, context: GraphQLContext) {
       return robustness(model, args.statistic ?? (await selectionStatistic(model, context)), context);
     },
-    robustnessValues: (model: Model, _: unknown, context: GraphQLContext) =>
-      Promise.all(STATISTICS.map((statistic) => robustness(model, statistic, context))),
+    async robustnessValues(model: Model, _: unknown, context: GraphQLContext) {
+      const losses = await finishedLosses(model, context);
+      return STATISTICS.map((statistic) => apiRobustness(model, losses, statistic));
+    },
     testLosses: (model: Model, _: unknown, context: GraphQLContext) => finishedLosses(model, context),
-    stepValues: (model: Model, _: unknown, { loaders }: GraphQLContext) => loaders.modelStepValues.load(model.id),
+    stepValues: (model: Model, _: unknown, context: GraphQLContext) => stepValuesOf(model, context),
 
-    async instances(model: Model, args: PageArgs, { db }: GraphQLContext) {
+    async instances(model: Model, args: PageArgs, { sql }: GraphQLContext) {
       const page = parsePage(args);
-      const items = await db.instance.findMany({ where: { modelId: model.id }, orderBy: { instanceIndex: 'asc' }, skip: page.offset, take: page.limit });
-      const total = await totalOfPage(page, items.length, () => db.instance.count({ where: { modelId: model.id } }));
+      const { items, total } = await listModelInstances({ db: sql, modelId: model.id, ...page });
       return toConnection(items, page, total);
     },
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { modelSpaceSchema, selectionPolicySchema } from '../../../lib/config.ts';
-import { findInstanceForMember, findModelForMember, findVisibleExperiment } from '../../data/access.ts';
+import { newModelSpaceSchema, selectionPolicySchema } from '../../../lib/config.ts';
+import { findInstanceForMember } from '../../data/access.ts';
+import { findVisibleExperimentRow, findVisibleModelRow } from '../../data/rows.ts';
 import { listStudiesOfUser } from '../../data/studies.ts';
 import { estimateTrainings } from '../../../lib/space.ts';
-import { expandForDataset, findLatestDataset } from '../../experiments/create.ts';
+import { findLatestDataset, summarizeForDataset } from '../../experiments/create.ts';
 import { zodToUserInputError } from '../../experiments/validation.ts';
 import type { GraphQLContext } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -15,7 +16,7 @@ const PREVIEW_MODEL_LIMIT = 200;
 
 /** The preview accepts a whole experiment configuration or only its `space`. */
 const previewConfigSchema = z.object({
-  space: modelSpaceSchema,
+  space: newModelSpaceSchema,
   selection: selectionPolicySchema.default({ statistic: 'median', rule: { kind: 'quantile', q: 0.5 }, warmupSteps: 3, maxInstances: 8 }),
 });
 
@@ -47,17 +48,23 @@ export const queryResolvers = {
 
     async experiment(_: unknown, { id }: { id: string }, context: GraphQLContext) {
       const user = requireUser(context);
-      const experiment = await findVisibleExperiment({ db: context.db, experimentId: requireUuid(id, 'id'), userId: user.id });
-      if (!experiment) throw notFound(`Experiment ${id} not found.`);
-      context.loaders.experiment.prime(id, experiment);
-      return experiment;
+      const found = await findVisibleExperimentRow({ db: context.sql, experimentId: requireUuid(id, 'id'), userId: user.id });
+      if (!found) throw notFound(`Experiment ${id} not found.`);
+      context.loaders.experiment.prime(found.experiment.id, found.experiment);
+      context.loaders.dataset.prime(found.dataset.id, found.dataset);
+      context.loaders.study.prime(found.study.id, found.study);
+      return found.experiment;
     },
 
     async model(_: unknown, { id }: { id: string }, context: GraphQLContext) {
       const user = requireUser(context);
-      const model = await findModelForMember({ db: context.db, modelId: requireUuid(id, 'id'), userId: user.id });
-      if (!model) throw notFound(`Model ${id} not found.`);
-      return model;
+      const found = await findVisibleModelRow({ db: context.sql, modelId: requireUuid(id, 'id'), userId: user.id });
+      if (!found) throw notFound(`Model ${id} not found.`);
+      context.loaders.model.prime(found.model.id, found.model);
+      context.loaders.modelTestLosses.prime(found.model.id, found.testLosses);
+      context.loaders.experiment.prime(found.experiment.id, found.experiment);
+      context.loaders.study.prime(found.study.id, found.study);
+      return found.model;
     },
 
     async instance(_: unknown, { id }: { id: string }, context: GraphQLContext) {
@@ -81,16 +88,16 @@ export const queryResolvers = {
       const user = requireUser(context);
       const config = parsePreviewConfig(args.config);
       const dataset = await findLatestDataset({ db: context.db, key: args.dataset, argumentName: 'dataset', userId: user.id });
-      const { models, overBudget, spaceSize, withinBudget } = expandForDataset(config, dataset);
+      const { modelCount, models, overBudget, spaceSize, withinBudget } = summarizeForDataset(config, dataset, PREVIEW_MODEL_LIMIT);
       return {
-        modelCount: models.length,
+        modelCount,
         overBudget,
         spaceSize,
         withinBudget,
         sampling: config.space.sampling.kind === 'grid' ? 'GRID' : 'RANDOM',
-        exhaustiveTrainings: models.length * config.selection.maxInstances,
-        trainings: estimateTrainings(models.length, config.selection),
-        models: models.slice(0, PREVIEW_MODEL_LIMIT).map(({ label, parameterCount }) => ({ label, parameterCount })),
+        exhaustiveTrainings: modelCount * config.selection.maxInstances,
+        trainings: estimateTrainings(modelCount, config.selection),
+        models: models.map(({ label, parameterCount }) => ({ label, parameterCount })),
       };
     },
   },

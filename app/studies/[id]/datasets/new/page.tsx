@@ -1,6 +1,6 @@
-import { UploadDatasetForm } from '../../../../_features/datasets/UploadDatasetForm.tsx';
+import { UploadDataset } from '../../../../_features/datasets/UploadDataset.tsx';
 
 export default async function UploadDatasetPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  return <UploadDatasetForm studyId={id} />;
+  return <UploadDataset studyId={id} />;
 }
