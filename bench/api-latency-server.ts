@@ -6,11 +6,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/helpers/start-process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,22 +26,11 @@ export interface ServerProcesses {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 /** User plus system CPU time of one process from /proc/PID/stat, in ms. */
 function cpuMsOfStat(stat: string): number {
-  // Fields after the command name, which is in parentheses and may contain spaces; utime and stime are fields 14 and 15.
+  // Fields after the command name, which is in parentheses and may contain spaces. utime and stime are fields 14 and 15 in proc(5).
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }

@@ -28,7 +28,7 @@ export async function runLoggedJob<T>(
     const willRetry = attempt < maxAttempts;
     const durationMs = Math.round(performance.now() - started);
     if (error instanceof TrainingStoppedError) {
-      // A stop of the worker (Ctrl-C, SIGTERM) aborts the training on purpose; only a stop on the last attempt loses the job.
+      // A stop of the worker (Ctrl-C, SIGTERM) aborts the training on purpose, so only a stop on the last attempt loses the job.
       if (willRetry) jobLogger.info({ durationMs, willRetry }, 'training stopped for shutdown; the job will run again');
       else jobLogger.warn({ durationMs, willRetry }, 'training stopped for shutdown on its last attempt; the job will not run again');
     } else {

@@ -35,8 +35,8 @@ const SUPERVISE_INTERVAL_SECONDS = 10;
  * Seconds without a heartbeat after which a training job counts as lost.
  * pg-boss 12 rejects values below 10. A worker's event loop can stall for
  * several seconds while it loads or generates a dataset, and longer on a
- * loaded machine; at 10 s such a live worker lost its job, so a lost worker
- * is now found a little later instead.
+ * loaded machine. At 10 s such a live worker lost its job, so 30 s trades a
+ * later detection of dead workers for that.
  */
 const TRAIN_HEARTBEAT_SECONDS = 30;
 

@@ -44,8 +44,8 @@ export interface RegisterWorkerOptions {
 export interface RegisteredWorker {
   /** Id of the row in `workers`. */
   readonly id: string;
-  /** Records that the process started training an instance. `epochs` is the planned epoch count when known. */
-  startTraining(instanceId: string, epochs?: number | null): Promise<void>;
+  /** Records that the process started training an instance. */
+  startTraining(instanceId: string): Promise<void>;
   /** Notes a finished epoch of the current instance. The next heartbeat stores it. */
   recordEpoch(epoch: number, epochs: number): void;
   /** Records that the current training job ended, whatever its outcome. */
@@ -138,8 +138,8 @@ export async function registerWorker(options: RegisterWorkerOptions): Promise<Re
 
   return {
     id: workerId,
-    startTraining(instanceId, epochs = null) {
-      training = { instanceId, epoch: null, epochs };
+    startTraining(instanceId) {
+      training = { instanceId, epoch: null, epochs: null };
       return enqueue('training start', () => writeState('trainingStarted'));
     },
     recordEpoch(epoch, epochs) {

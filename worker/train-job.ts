@@ -9,7 +9,7 @@ import { experimentConfigSchema, modelSpecSchema } from '../lib/config.ts';
 import type { Db } from '../server/db.ts';
 import { loadDatasetOfRow } from './datasets/index.ts';
 import type { BackendName } from './engine/backend.ts';
-import { resolveLoss, trainInstance, TrainingStoppedError, type EpochProgress } from './engine/train.ts';
+import { resolveLoss, targetsPerSample, trainInstance, TrainingStoppedError, type EpochProgress } from './engine/train.ts';
 import { endInstanceWithoutResult, isInstanceEnded, markInstanceRunning, storeInstanceResult } from './instance-store.ts';
 import { parseTrainJob, sendSchedule, TRAIN_QUEUE_OPTIONS } from './queue.ts';
 import { captureWeights, type InstanceWeights } from './weights.ts';
@@ -93,8 +93,7 @@ export async function runTrainJob(input: TrainJobInput): Promise<TrainOutcome> {
   try {
     const dataset = await loadDatasetOfRow({ db, dataset: experiment.dataset });
     const config = experimentConfigSchema.parse(experiment.config);
-    // A regression dataset stores `classes` targets per sample.
-    const poolSize = dataset.trainY.length / (dataset.task === 'regression' ? dataset.classes : 1);
+    const poolSize = dataset.trainY.length / targetsPerSample(dataset);
     if (instance.trainSize > poolSize) {
       throw new InvalidTrainingInputError(
         `Invalid trainSize ${instance.trainSize}: dataset ${experiment.dataset.key} has a training pool of ${poolSize} samples.`,

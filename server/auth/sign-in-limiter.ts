@@ -10,7 +10,9 @@
  * their number.
  */
 import type { DbOrTx } from '../db.ts';
-import { SIGN_UP_KEY_PREFIX } from './sign-up-policy.ts';
+
+/** Key prefix of the sign-up rows that sign-up-policy.ts keeps in `sign_in_failures`. */
+export const SIGN_UP_KEY_PREFIX = 'sign-up:';
 
 /** Limits of failed sign-ins; set by ROBUSTLAB_SIGNIN_* (server/env.ts). */
 export interface SignInLimits {
@@ -34,8 +36,8 @@ export interface SignInRejection {
 
 type LimitKind = SignInRejection['limit'];
 
-/** Reads the times of the newest failures of one key within the window, newest first, at most `maximum`. */
-async function recentFailures(db: DbOrTx, kind: LimitKind, key: string, since: Date, maximum: number): Promise<Date[]> {
+/** Reads the times of the newest rows of one key after `since`, newest first, at most `maximum`. */
+export async function recentFailures(db: DbOrTx, kind: LimitKind, key: string, since: Date, maximum: number): Promise<Date[]> {
   const rows = await db.$queryRaw<{ failed_at: Date }[]>`
     SELECT failed_at FROM sign_in_failures
     WHERE kind = ${kind}::"SignInLimitKind" AND key = ${key} AND failed_at > ${since}
@@ -89,7 +91,7 @@ export class SignInLimiter {
     const failures = await recentFailures(this.db, limit, key, this.windowStart(), maximum);
     if (failures.length < maximum) return null;
 
-    // The oldest of the newest `maximum` failures leaves the window first; then one attempt is allowed again.
+    // The oldest of the newest `maximum` failures leaves the window first, and then one attempt is allowed again.
     return { limit, maximum, retryAt: new Date(failures[maximum - 1].getTime() + this.limits.windowMs) };
   }
 }

@@ -11,6 +11,7 @@
  * up to their number.
  */
 import type { DbOrTx } from '../db.ts';
+import { recentFailures, SIGN_UP_KEY_PREFIX } from './sign-in-limiter.ts';
 
 /** Values of ROBUSTLAB_SIGNUP. */
 export type SignUpMode = 'open' | 'closed';
@@ -26,9 +27,6 @@ export interface SignUpSettings {
 
 /** The defaults of the ROBUSTLAB_SIGNUP* settings: open, 20 sign-ups per address per hour. */
 export const DEFAULT_SIGN_UP_SETTINGS: SignUpSettings = { mode: 'open', maxPerAddress: 20, windowMs: 60 * 60 * 1000 };
-
-/** Key prefix of the sign-up rows in `sign_in_failures`. */
-export const SIGN_UP_KEY_PREFIX = 'sign-up:';
 
 /** The limit a rejected sign-up hit and the time of the next allowed one. */
 export interface SignUpRejection {
@@ -58,15 +56,11 @@ export class SignUpPolicy {
   /** Returns why a sign-up from `address` must be rejected now, or null when it may go ahead. */
   async checkLimit(address: string): Promise<SignUpRejection | null> {
     const maximum = this.settings.maxPerAddress;
-    const rows = await this.db.$queryRaw<{ failed_at: Date }[]>`
-      SELECT failed_at FROM sign_in_failures
-      WHERE kind = 'address' AND key = ${SIGN_UP_KEY_PREFIX + address} AND failed_at > ${this.windowStart()}
-      ORDER BY failed_at DESC
-      LIMIT ${maximum}`;
-    if (rows.length < maximum) return null;
+    const signUps = await recentFailures(this.db, 'address', SIGN_UP_KEY_PREFIX + address, this.windowStart(), maximum);
+    if (signUps.length < maximum) return null;
 
-    // The oldest of the newest `maximum` sign-ups leaves the window first; then one sign-up is allowed again.
-    return { maximum, retryAt: new Date(rows[maximum - 1].failed_at.getTime() + this.settings.windowMs) };
+    // The oldest of the newest `maximum` sign-ups leaves the window first, and then one sign-up is allowed again.
+    return { maximum, retryAt: new Date(signUps[maximum - 1].getTime() + this.settings.windowMs) };
   }
 
   /** Counts a sign-up attempt from `address` and prunes the sign-ups that left the window. */

@@ -37,28 +37,6 @@ export async function setModelTags({ db, modelId, tags }: { db: DbOrTx; modelId:
   await db.modelTag.createMany({ data: tags.map((tag) => ({ modelId, tag })), skipDuplicates: true });
 }
 
-function groupTags(rows: { id: string; tag: string }[]): Map<string, string[]> {
-  const result = new Map<string, string[]>();
-  for (const row of rows) {
-    const tags = result.get(row.id);
-    if (tags) tags.push(row.tag);
-    else result.set(row.id, [row.tag]);
-  }
-  return result;
-}
-
-/** Loads the tags of many experiments in one query, sorted, keyed by experiment id. */
-export async function loadExperimentTags({ db, experimentIds }: { db: DbOrTx; experimentIds: string[] }) {
-  const rows = await db.experimentTag.findMany({ where: { experimentId: { in: experimentIds } }, orderBy: { tag: 'asc' } });
-  return groupTags(rows.map((row) => ({ id: row.experimentId, tag: row.tag })));
-}
-
-/** Loads the tags of many models in one query, sorted, keyed by model id. */
-export async function loadModelTags({ db, modelIds }: { db: DbOrTx; modelIds: string[] }) {
-  const rows = await db.modelTag.findMany({ where: { modelId: { in: modelIds } }, orderBy: { tag: 'asc' } });
-  return groupTags(rows.map((row) => ({ id: row.modelId, tag: row.tag })));
-}
-
 /** Lists a page of the distinct experiment tags used in a study, sorted, for filter suggestions. */
 export async function listStudyTags({ db, studyId, offset, limit }: { db: DbOrTx; studyId: string; offset: number; limit: number }) {
   const rows = await db.$queryRaw<{ tag: string; total: number }[]>`

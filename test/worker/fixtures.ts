@@ -108,7 +108,7 @@ export interface QueueWorkerRun {
 
 /**
  * Starts a test database, a queue and one wasm worker before the tests of a
- * file and stops them after; the fields are set once `beforeAll` has run.
+ * file and stops them after. The fields are set once `beforeAll` has run.
  */
 export function useQueueWorker(workerId: string): QueueWorkerRun {
   const run = {} as QueueWorkerRun;

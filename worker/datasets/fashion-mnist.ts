@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { shuffleInPlace } from '../../lib/seeds';
 import { computeSplitChecksum } from './checksum';
 import { createRandom } from './random';
 import { scaleImagesMinMax } from './scaling';
@@ -19,13 +20,6 @@ const CLASSES = 10;
 const PER_CLASS = 1000;
 const TEST_PER_CLASS = 200;
 const SAMPLE_SEED = 20250525;
-
-function shuffle(items: number[], random: () => number): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-}
 
 /** Reads the images of one class; package 1.1.0 has two empty entries in class 0 (indices 1000 and 7001), which are dropped. */
 async function readClass(folder: string, label: number): Promise<number[][]> {
@@ -46,7 +40,7 @@ async function drawImages(random: () => number) {
   for (let label = 0; label < CLASSES; label++) {
     const images = await readClass(folder, label);
     const order = Array.from({ length: images.length }, (_, i) => i);
-    shuffle(order, random);
+    shuffleInPlace(order, random);
     order.slice(0, PER_CLASS).forEach((index, rank) => {
       (rank < TEST_PER_CLASS ? test : pool).push({ pixels: images[index], label });
     });
@@ -54,7 +48,7 @@ async function drawImages(random: () => number) {
   // Shuffled so that neither part is ordered by class.
   for (const part of [pool, test]) {
     const order = part.map((_, i) => i);
-    shuffle(order, random);
+    shuffleInPlace(order, random);
     const copy = order.map((i) => part[i]);
     part.splice(0, part.length, ...copy);
   }

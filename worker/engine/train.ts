@@ -55,7 +55,7 @@ export interface InstanceResult {
    * model's loss, for regression on standardized targets.
    */
   trainLoss: number[];
-  /** Validation loss after each completed epoch; empty without validation samples. */
+  /** Validation loss after each completed epoch. Empty without validation samples. */
   valLoss: number[];
   /** The model's loss on the test set, the quantity whose spread over instances is the robustness value. */
   testLoss: number | null;
@@ -81,16 +81,20 @@ function checkDataset(dataset: Dataset): number {
     throw new Error(`Invalid class count ${dataset.classes} of dataset '${dataset.key}': expected 2 to 256 classes.`);
   }
   const sampleSize = dataset.inputShape.reduce((product, size) => product * size, 1);
-  const targetsPerSample = dataset.task === 'regression' ? dataset.classes : 1;
-  const trainCount = dataset.trainY.length / targetsPerSample;
-  const testCount = dataset.testY.length / targetsPerSample;
+  const trainCount = dataset.trainY.length / targetsPerSample(dataset);
+  const testCount = dataset.testY.length / targetsPerSample(dataset);
   if (dataset.trainX.length !== trainCount * sampleSize || dataset.testX.length !== testCount * sampleSize) {
     throw new Error(`Invalid dataset '${dataset.key}': its array lengths do not match input shape [${dataset.inputShape.join(', ')}] and the target counts.`);
   }
   return sampleSize;
 }
 
-/** Returns the loss of a spec for the dataset's task; a loss that does not fit the task is rejected. */
+/** Returns how many values `trainY` and `testY` store per sample: `classes` for regression, else one class index. */
+export function targetsPerSample(dataset: Dataset): number {
+  return dataset.task === 'regression' ? dataset.classes : 1;
+}
+
+/** Returns the loss of a spec for the dataset's task, or throws a RangeError when the loss does not fit the task. */
 export function resolveLoss(spec: ModelSpec, task: Dataset['task']): Loss {
   const loss = spec.loss ?? defaultLoss(task);
   if (!LOSSES_BY_TASK[task].includes(loss.kind)) {

@@ -88,6 +88,7 @@ export function ExperimentView({ experimentId }: { experimentId: string }) {
       </div>
       <ModelsTable
         models={sortedModels}
+        rankOffset={(cursors.length - 1) * MODEL_PAGE_SIZE}
         statistic={statistic}
         selectedModelId={selectedId}
         curvesModelId={curvesModel?.id ?? null}

@@ -7,6 +7,8 @@ import { valueOf, type ModelData } from './experiment-query.ts';
 
 type ModelsTableProps = {
   models: ModelData[];
+  /** Rank of the first model on the page, 0-based. */
+  rankOffset: number;
   statistic: string;
   selectedModelId: string | null;
   curvesModelId: string | null;
@@ -32,7 +34,7 @@ function ValueCell({ model, statistic }: { model: ModelData; statistic: string }
 }
 
 /** Models sorted by robustness value under a chosen statistic; the selected model is highlighted. */
-export function ModelsTable({ models, statistic, selectedModelId, curvesModelId, onStatisticChange, onShowCurves }: ModelsTableProps) {
+export function ModelsTable({ models, rankOffset, statistic, selectedModelId, curvesModelId, onStatisticChange, onShowCurves }: ModelsTableProps) {
   return (
     <section className="card" aria-labelledby="models-title">
       <div className="section-head">
@@ -68,7 +70,7 @@ export function ModelsTable({ models, statistic, selectedModelId, curvesModelId,
               const selected = model.id === selectedModelId;
               return (
                 <tr key={model.id} className={selected ? 'row-selected' : undefined} aria-current={selected ? 'true' : undefined}>
-                  <td className="numeric">{index + 1}</td>
+                  <td className="numeric">{rankOffset + index + 1}</td>
                   <th scope="row" className="model-label">
                     <Link href={`/models/${model.id}`}>{model.label}</Link>
                     {selected && <span className="selected-tag">Selected model</span>}

@@ -15,9 +15,13 @@ const REFRESH_MS = 5000;
 /** Workers that ended this many hours ago or less are listed under "Ended". */
 const ENDED_WITHIN_HOURS = 24;
 
-/** Time since an ISO timestamp by the browser clock, never negative. */
+/** Returns the time since an ISO timestamp by the browser clock, never negative. */
+function elapsedSince(iso: string): string {
+  return formatDuration(Math.max(0, Date.now() - Date.parse(iso)));
+}
+
 function ageOf(iso: string): string {
-  return `${formatDuration(Math.max(0, Date.now() - Date.parse(iso)))} ago`;
+  return `${elapsedSince(iso)} ago`;
 }
 
 /** Lists the training worker processes, refreshing every few seconds. */
@@ -157,7 +161,7 @@ function BackendCell({ worker }: { worker: WorkerItem }) {
 
 function InstanceCell({ instance }: { instance: WorkerInstance }) {
   const progress = instance.epoch === null || instance.epochs === null ? 'first epoch running' : `epoch ${instance.epoch} of ${instance.epochs} done`;
-  const running = instance.startedAt ? `, for ${formatDuration(Math.max(0, Date.now() - Date.parse(instance.startedAt)))}` : '';
+  const running = instance.startedAt ? `, for ${elapsedSince(instance.startedAt)}` : '';
 
   if (!instance.visible) {
     return (
