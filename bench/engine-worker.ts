@@ -6,17 +6,20 @@
  *
  * An instance is 3 epochs over 1,800 samples with a new network (He normal
  * weights) and a new Adam optimizer (learning rate 0.001), the training part
- * of a demo instance (2,000 samples, 10% held out). The step mirrors
- * worker/engine/epoch.ts without its L2 term: optimizer.minimize over
- * model.apply, then the loss read back. The optimizer comes from the engine's
- * createOptimizer, so on wasm it is WasmAdamOptimizer.
+ * of a demo instance (2,000 samples, 10% held out). Each epoch runs the
+ * engine's own `trainEpoch` (worker/engine/epoch.ts): batches assembled by
+ * `gatherBatch`, `optimizer.minimize` over `model.apply`, the loss read back
+ * after every step. The optimizer comes from the engine's createOptimizer, so
+ * on wasm it is WasmAdamOptimizer. Only whole epochs count: the budget is
+ * checked before each epoch, and the time is taken after the last.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace } from '../lib/seeds';
 import { BACKEND_NAMES, useBackend, type BackendName } from '../worker/engine/backend';
-import { yieldToEventLoop } from '../worker/engine/batches';
+import type { OutputLayout, Samples } from '../worker/engine/batches';
+import { trainEpoch } from '../worker/engine/epoch';
 import { createOptimizer } from '../worker/engine/model';
-import { buildNetwork, findBenchModel, networkLoss, type NetworkSpec } from './engine-models';
+import { buildNetwork, findBenchModel, type NetworkSpec } from './engine-models';
 
 export const SAMPLES_PER_EPOCH = 1800;
 export const EPOCHS_PER_INSTANCE = 3;
@@ -30,28 +33,24 @@ export interface WorkerResult {
   numTensors: number;
 }
 
-function syntheticData(spec: NetworkSpec): { x: tf.Tensor; y: tf.Tensor } {
+/** Fixed synthetic samples: uniform inputs, and random labels or uniform targets. */
+function syntheticSamples(spec: NetworkSpec): { pool: Samples; layout: OutputLayout } {
   const rng = createRng(1);
   const sampleSize = spec.input.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: SAMPLES_PER_EPOCH * sampleSize }, () => rng());
   if (spec.loss === 'mse') {
     const y = Float32Array.from({ length: SAMPLES_PER_EPOCH * spec.outputs }, () => rng());
-    return { x: tf.tensor(x, [SAMPLES_PER_EPOCH, ...spec.input]), y: tf.tensor2d(y, [SAMPLES_PER_EPOCH, spec.outputs]) };
+    // Mean 0 and deviation 1 leave the targets as they are.
+    const layout: OutputLayout = { task: 'regression', outputs: spec.outputs, mean: new Float64Array(spec.outputs), std: new Float64Array(spec.outputs).fill(1) };
+    return { pool: { x, y, sampleSize }, layout };
   }
-  const labels = Int32Array.from({ length: SAMPLES_PER_EPOCH }, () => Math.floor(rng() * spec.outputs));
-  return { x: tf.tensor(x, [SAMPLES_PER_EPOCH, ...spec.input]), y: tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), spec.outputs)) };
+  const y = Uint8Array.from({ length: SAMPLES_PER_EPOCH }, () => Math.floor(rng() * spec.outputs));
+  return { pool: { x, y, sampleSize }, layout: { task: 'classification', classes: spec.outputs } };
 }
 
-function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, spec: NetworkSpec, xs: tf.Tensor, ys: tf.Tensor): number {
-  const loss = optimizer.minimize(() => networkLoss(spec, ys, model.apply(xs, { training: true }) as tf.Tensor), true);
-  const value = loss!.dataSync()[0];
-  loss!.dispose();
-  return value;
-}
-
-/** Trains instances of `spec` until `seconds` have passed; stops between batches. */
+/** Trains instances of `spec` in whole epochs until `seconds` have passed. */
 export async function trainForBudget(spec: NetworkSpec, batchSize: number, seconds: number): Promise<WorkerResult> {
-  const data = syntheticData(spec);
+  const { pool, layout } = syntheticSamples(spec);
   const shuffleRng = createRng(2);
   const order = Array.from({ length: SAMPLES_PER_EPOCH }, (_, i) => i);
   let samples = 0;
@@ -64,24 +63,26 @@ export async function trainForBudget(spec: NetworkSpec, batchSize: number, secon
     const model = buildNetwork(spec, seed++);
     const optimizer = createOptimizer({ optimizer: 'adam', learningRate: 0.001 });
     parameters = model.countParams();
+    const training = {
+      model,
+      optimizer,
+      variables: model.trainableWeights.map((weight) => weight.read() as tf.Variable),
+      pool,
+      inputShape: spec.input,
+      layout,
+      loss: { kind: spec.loss === 'mse' ? 'mse' : 'cross_entropy' } as const,
+      batchSize,
+    };
     for (let epoch = 0; epoch < EPOCHS_PER_INSTANCE && elapsed() < seconds; epoch++) {
       shuffleInPlace(order, shuffleRng);
-      for (let start = 0; start < SAMPLES_PER_EPOCH && elapsed() < seconds; start += batchSize) {
-        const indices = tf.tensor1d(order.slice(start, start + batchSize), 'int32');
-        const xs = tf.gather(data.x, indices);
-        const ys = tf.gather(data.y, indices);
-        trainStep(model, optimizer, spec, xs, ys);
-        samples += indices.size;
-        tf.dispose([indices, xs, ys]);
-        await yieldToEventLoop();
-      }
+      await trainEpoch(training, order);
+      samples += SAMPLES_PER_EPOCH;
     }
     optimizer.dispose();
     model.dispose();
   }
 
   const trainedSeconds = elapsed();
-  tf.dispose([data.x, data.y]);
   return { samples, seconds: trainedSeconds, parameters, maxRssMb: process.resourceUsage().maxRSS / 1024, numTensors: tf.memory().numTensors };
 }
 

@@ -7,10 +7,15 @@
  * samples/s and instances per minute. An instance is 3 epochs over 1,800
  * samples. When a python3 with torch is found, bench/engine_torch.py trains the
  * same networks the same way (one thread per process) and each row gets the
- * ratio ours/PyTorch.
+ * ratio ours/PyTorch. Every process, ours and PyTorch's, runs with
+ * OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS set to 1: without
+ * them PyTorch's OpenBLAS starts a thread per core for large products even
+ * after torch.set_num_threads(1), and a "single" PyTorch process used 1.8 CPUs.
+ * On wasm the engine uses the native kernels (worker/engine/native-kernels.ts)
+ * where they load; `--native off` measures the wasm kernels alone.
  *
  * Run: npm run bench:engine -- [--models a,b] [--batches 32,256] [--backends wasm,cpu]
- *        [--seconds 6] [--repeats 2] [--processes N]
+ *        [--seconds 6] [--repeats 2] [--processes N] [--native off]
  * Defaults: every network, batches 32 and 256, backends tensorflow and wasm
  * (cpu only when named: it trains CNNs about 100 times slower), the best of 2
  * runs of 6 s per measurement, one process per core.
@@ -34,6 +39,7 @@ interface Options {
   seconds: number;
   processes: number;
   repeats: number;
+  native: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -56,7 +62,13 @@ function parseOptions(argv: string[]): Options {
     seconds,
     processes: numbers(value('--processes') ?? String(os.availableParallelism()), '--processes')[0],
     repeats: numbers(value('--repeats') ?? '2', '--repeats')[0],
+    native: parseNative(value('--native') ?? 'on'),
   };
+}
+
+function parseNative(text: string): boolean {
+  if (text !== 'on' && text !== 'off') throw new Error(`Invalid --native value '${text}': expected on or off.`);
+  return text === 'on';
 }
 
 /** Finds a python that imports torch: `python3` first, then Debian's /usr/bin/python3. */
@@ -75,7 +87,7 @@ interface Throughput {
 
 /** Runs `count` copies of a worker command at the same time; returns their summed samples/s and the max RSS. */
 async function runConcurrently(count: number, command: string, args: string[]): Promise<Throughput> {
-  const outputs = await Promise.all(Array.from({ length: count }, () => run(command, args, { maxBuffer: 1 << 20 })));
+  const outputs = await Promise.all(Array.from({ length: count }, () => run(command, args, { maxBuffer: 1 << 20, env: workerEnv })));
   const results = outputs.map(({ stdout }) => JSON.parse(stdout.trim().split('\n').at(-1)!) as WorkerResult);
   return {
     samplesPerSecond: results.reduce((sum, result) => sum + result.samples / result.seconds, 0),
@@ -99,6 +111,21 @@ async function bestOf(repeats: number, count: number, commands: Array<[string, s
   return best;
 }
 
+/** One thread per process for every BLAS and OpenMP runtime, and the engine's native kernels on or off. */
+function workerEnvironment(native: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  if (!native) env.ROBUSTLAB_NATIVE_KERNELS = 'off';
+  return env;
+}
+
+/** What the engine's native kernels say about themselves in a fresh process. */
+async function nativeKernelNote(): Promise<string> {
+  const probe = `import { nativeKernelStatus } from './worker/engine/native-kernels.ts'; console.log(JSON.stringify(nativeKernelStatus()));`;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: path.dirname(benchDir), env: workerEnv });
+  const status = JSON.parse(stdout.trim()) as { active: boolean; blas?: string; core?: string; reason?: string };
+  return status.active ? `native kernels on wasm: ${status.blas}${status.core ? ` (${status.core} kernels)` : ''}` : `native kernels off: ${status.reason}`;
+}
+
 async function backendAvailable(backend: string): Promise<boolean> {
   const probe = `import { initBackend } from './worker/engine/backend.ts'; console.log(await initBackend(${JSON.stringify(backend)}));`;
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: path.dirname(benchDir) });
@@ -111,10 +138,12 @@ function format(samplesPerSecond: number): string {
 }
 
 const options = parseOptions(process.argv.slice(2));
+const workerEnv = workerEnvironment(options.native);
 const python = findTorchPython();
 const torchNote = python === null ? 'PyTorch: no python3 with torch found, printing our figures only' : `PyTorch: ${python} bench/engine_torch.py, 1 thread per process`;
 console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ensemble = ${options.processes} processes; load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 console.log(`instance = ${EPOCHS_PER_INSTANCE} epochs x ${SAMPLES_PER_EPOCH} samples; best of ${options.repeats} runs of ${options.seconds} s; ${torchNote}`);
+console.log(`${await nativeKernelNote()}; OPENBLAS_NUM_THREADS=1 for every process`);
 console.log(
   ['backend', 'model', 'batch', 'single: samples/s inst/min', 'ensemble: samples/s inst/min', 'torch single', 'torch ensemble', 'ratio single', 'ratio ensemble', 'max RSS MB'].join(' | '),
 );

@@ -5,6 +5,7 @@
  * ROBUSTLAB_WORKER_ID, and ROBUSTLAB_WORKER_SLOT set by the pool).
  */
 import os from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version as tfjsVersions } from '@tensorflow/tfjs';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
@@ -13,6 +14,7 @@ import { QUEUE_SCHEDULE, QUEUE_TRAIN } from '../lib/config.ts';
 import { createPrisma, type Db } from '../server/db.ts';
 import { parseEnv } from '../server/env.ts';
 import { initBackend, type BackendName } from './engine/backend.ts';
+import { nativeKernelStatus } from './engine/native-kernels.ts';
 import { runLoggedJob } from './job-log.ts';
 import { TRAINING_STOP_GRACE_MS } from './pool.ts';
 import { createQueue, parseScheduleJob, parseTrainJob, QUEUE_TRAIN_DEAD } from './queue.ts';
@@ -55,13 +57,16 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { databaseUrl, workerId } = options;
   const logger = options.logger.child({ workerId });
   const backend = await initBackend(options.backend);
-  logger.info({ backend, pid: process.pid }, 'worker starting');
+  const native = backend === 'wasm' ? nativeKernelStatus() : null;
+  // The workers page shows this label, so that a slow worker without the native kernels stands out.
+  const backendLabel = native?.active ? `wasm + native kernels (${path.basename(native.blas)})` : backend;
+  logger.info({ backend, nativeKernels: native, pid: process.pid }, 'worker starting');
 
   const db = createPrisma(databaseUrl, { max: 3 });
   const registration = await registerWorker({
     db,
     name: workerId,
-    backend,
+    backend: backendLabel,
     tfjsVersion: tfjsVersions.tfjs,
     slot: options.slot,
     heartbeatMs: options.heartbeatMs,

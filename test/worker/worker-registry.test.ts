@@ -4,7 +4,9 @@
  * of a crashed worker, and real worker processes of the pool.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { nativeKernelStatus } from '../../worker/engine/native-kernels.ts';
 import { startWorkerPool, type WorkerPool } from '../../worker/pool.ts';
 import { sendSchedule } from '../../worker/queue.ts';
 import { registerWorker, sweepWorkers } from '../../worker/registry.ts';
@@ -241,6 +243,10 @@ describe('worker registry', () => {
   });
 });
 
+/** The workers page tells workers with the native kernels apart. */
+const native = nativeKernelStatus();
+const EXPECTED_BACKEND = native.active ? `wasm + native kernels (${path.basename(native.blas)})` : 'wasm';
+
 describe('worker processes', () => {
   test('start, busy, lost after SIGKILL, stopped', async () => {
     pool = startWorkerPool({
@@ -258,7 +264,7 @@ describe('worker processes', () => {
     });
     expect(started.map((worker) => worker.slot).sort()).toEqual([0, 1]);
     for (const worker of started) {
-      expect(worker.backend).toBe('wasm');
+      expect(worker.backend).toBe(EXPECTED_BACKEND);
       expect(worker.tfjsVersion).toMatch(/^\d+\.\d+\.\d+/);
       expect(worker.name).toBe(`${os.hostname()}-${worker.pid}`);
     }
@@ -303,7 +309,7 @@ describe('worker processes', () => {
     const replacement = await waitFor('the replacement process to register', async () =>
       (await listWorkers(member)).find((worker) => worker.slot === busy.slot && worker.pid !== busy.pid && worker.state !== 'LOST'),
     );
-    expect(replacement.backend).toBe('wasm');
+    expect(replacement.backend).toBe(EXPECTED_BACKEND);
 
     // Cancelling ends the trainings quickly, so the pool stops without waiting for the stop grace period.
     await harness.db.experiment.update({ where: { id: experimentId }, data: { status: 'cancelled' } });

@@ -10,9 +10,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { nativeKernelConfigs, registerNativeReluGradient } from './native-kernels';
 import { createWasmBatchMatMulConfig } from './wasm-batch-mat-mul';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv-filter-grad';
 import { createWasmConv2DBackpropInputConfig } from './wasm-conv-input-grad';
+import { createWasmCastConfig, createWasmIdentityConfig } from './wasm-identity';
 import { wasmMaxPoolGradConfig } from './wasm-max-pool-grad';
 import { createWasmSumConfig } from './wasm-sum';
 
@@ -42,7 +44,7 @@ function loadTensorflow(): Promise<boolean> {
   return setupState.tensorflowLoad;
 }
 
-/** The kernel that @tensorflow/tfjs-backend-wasm registers under `name`, which a replacement may call. */
+/** The kernel registered for the wasm backend under `name` (shipped or an earlier replacement), which a replacement may call. */
 function shippedKernel(name: string): tf.KernelConfig {
   const kernel = tf.getKernel(name, 'wasm');
   if (kernel === undefined) {
@@ -66,7 +68,17 @@ function setupWasm(): void {
     wasmMaxPoolGradConfig,
     createWasmBatchMatMulConfig(shippedKernel('BatchMatMul')),
     createWasmSumConfig(shippedKernel('Sum')),
+    createWasmIdentityConfig(shippedKernel('Identity')),
+    createWasmCastConfig(shippedKernel('Cast')),
   ];
+  registerWasmKernels(kernels);
+  // Native kernels wrap the ones registered above, which keep the cases they do not cover.
+  const native = nativeKernelConfigs(shippedKernel);
+  registerWasmKernels(native);
+  if (native.length > 0) registerNativeReluGradient();
+}
+
+function registerWasmKernels(kernels: tf.KernelConfig[]): void {
   for (const config of kernels) {
     // registerKernel keeps an existing kernel and only warns, so remove any first.
     if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {

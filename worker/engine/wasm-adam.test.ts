@@ -4,7 +4,8 @@ import { createRng } from '../../lib/seeds';
 import { initBackend } from './backend';
 import { WasmAdamOptimizer } from './wasm-adam';
 
-const SHAPES = [[3, 3, 1, 4], [7], [13, 5], [1]];
+// The last shape is long enough for the vector loops of the native step, and not a multiple of their width.
+const SHAPES = [[3, 3, 1, 4], [7], [13, 5], [1], [101, 37]];
 const STEPS = 6;
 
 function randomArray(size: number, rng: () => number, scale: number): Float32Array {
@@ -40,13 +41,17 @@ describe('WasmAdamOptimizer', () => {
     tf.env().set('IS_TEST', false);
   });
 
-  test('matches tf.train.adam on cpu bit for bit', async () => {
+  // The native step runs where the native kernels are active (native-kernels.test.ts says whether they are).
+  test.each([
+    { step: 'the native or JavaScript step', useNative: true },
+    { step: 'the JavaScript step', useNative: false },
+  ])('matches tf.train.adam on cpu bit for bit with $step', async ({ useNative }) => {
     await initBackend('cpu');
     const reference = runOptimizer(() => tf.train.adam(0.01), 3);
 
     await initBackend('wasm');
     const before = tf.memory().numTensors;
-    const result = runOptimizer(() => new WasmAdamOptimizer(0.01), 3);
+    const result = runOptimizer(() => new WasmAdamOptimizer(0.01, 0.9, 0.999, useNative), 3);
 
     expect(tf.memory().numTensors).toBe(before);
     expect(result.map((values) => Array.from(values))).toEqual(reference.map((values) => Array.from(values)));

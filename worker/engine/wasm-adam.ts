@@ -9,6 +9,7 @@
  * (checked against the cpu and wasm backends by wasm-adam.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeAdamStep, type AdamConstants } from './native-kernels';
 import type { WasmBackendLike } from './wasm-kernel-call';
 
 const f32 = Math.fround;
@@ -27,9 +28,13 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
   private readonly moments = new Map<string, Moments>();
   private accBeta1Value: number;
   private accBeta2Value: number;
+  /** The same step in native/kernels.c, when the native kernels are active. */
+  private readonly nativeStep: ReturnType<typeof nativeAdamStep>;
 
-  constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999) {
+  /** `useNative` false keeps the JavaScript loop even where the native kernels are active (for tests). */
+  constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999, useNative = true) {
     super(learningRate, beta1, beta2);
+    this.nativeStep = useNative ? nativeAdamStep() : null;
     this.accBeta1Value = f32(beta1);
     this.accBeta2Value = f32(beta2);
   }
@@ -49,9 +54,14 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
       // packed weights by buffer, so changing weights in place would leave them stale.
       const variable = tf.engine().registeredVariables[name];
       const output = backend.makeOutput(variable.shape, 'float32');
-      // Views are taken after makeOutput because allocating may grow the heap and detach older views.
-      const values = backend.typedArrayFromHeap(variable);
-      this.update(name, values, backend.typedArrayFromHeap(gradient), backend.typedArrayFromHeap(output));
+      const moments = this.momentsOf(name, variable.size);
+      if (this.nativeStep !== null) {
+        this.nativeStep(backend, variable, gradient, output, moments.first, moments.second, this.constants());
+      } else {
+        // Views are taken after makeOutput because allocating may grow the heap and detach older views.
+        const values = backend.typedArrayFromHeap(variable);
+        this.update(moments, values, backend.typedArrayFromHeap(gradient), backend.typedArrayFromHeap(output));
+      }
       const updated = tf.engine().makeTensorFromTensorInfo(output);
       variable.assign(updated);
       updated.dispose();
@@ -62,21 +72,31 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
     this.incrementIterations();
   }
 
-  private update(name: string, values: Float32Array, gradient: Float32Array, updated: Float32Array): void {
+  private momentsOf(name: string, size: number): Moments {
     let moments = this.moments.get(name);
     if (moments === undefined) {
-      moments = { first: new Float32Array(values.length), second: new Float32Array(values.length) };
+      moments = { first: new Float32Array(size), second: new Float32Array(size) };
       this.moments.set(name, moments);
     }
-    const { first, second } = moments;
-    const beta1 = f32(this.beta1);
-    const beta2 = f32(this.beta2);
-    const oneMinusBeta1 = f32(1 - this.beta1);
-    const oneMinusBeta2 = f32(1 - this.beta2);
-    const oneMinusAccBeta1 = f32(1 - this.accBeta1Value);
-    const oneMinusAccBeta2 = f32(1 - this.accBeta2Value);
-    const epsilon = f32(this.epsilon);
-    const negativeRate = f32(-this.learningRate);
+    return moments;
+  }
+
+  /** This step's constants, each rounded to float32 as tf.train.adam rounds them. */
+  private constants(): AdamConstants {
+    return {
+      beta1: f32(this.beta1),
+      beta2: f32(this.beta2),
+      oneMinusBeta1: f32(1 - this.beta1),
+      oneMinusBeta2: f32(1 - this.beta2),
+      oneMinusAccBeta1: f32(1 - this.accBeta1Value),
+      oneMinusAccBeta2: f32(1 - this.accBeta2Value),
+      epsilon: f32(this.epsilon),
+      negativeRate: f32(-this.learningRate),
+    };
+  }
+
+  private update({ first, second }: Moments, values: Float32Array, gradient: Float32Array, updated: Float32Array): void {
+    const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeRate } = this.constants();
 
     for (let i = 0; i < values.length; i++) {
       const g = gradient[i];

@@ -1,0 +1,54 @@
+// Builds the optional native training kernels (native/kernels.c) after
+// `npm install` / `npm ci`, and with `npm run build:native`. They need a C
+// compiler and Node's own headers (node_api.h); at run time they also need a
+// CBLAS library such as Debian's libopenblas0-pthread. Where any of these is
+// missing, training uses the wasm backend's kernels instead, so this script
+// never fails the install: it says what it did and exits 0.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const source = path.join(root, 'native', 'kernels.c');
+const outputDir = path.join(root, 'native', 'build');
+const output = path.join(outputDir, 'robustlab_kernels.node');
+
+function skip(reason) {
+  rmSync(output, { force: true });
+  console.log(`Native training kernels not built: ${reason}. Training uses the wasm kernels.`);
+  process.exit(0);
+}
+
+function nodeHeaders() {
+  const candidates = [
+    process.env.npm_config_nodedir && path.join(process.env.npm_config_nodedir, 'include', 'node'),
+    path.join(path.dirname(process.execPath), '..', 'include', 'node'),
+    '/usr/include/node',
+    '/usr/local/include/node',
+  ].filter(Boolean);
+  return candidates.find((dir) => existsSync(path.join(dir, 'node_api.h')));
+}
+
+function compiler() {
+  const candidates = [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean);
+  return candidates.find((name) => spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0);
+}
+
+if (process.env.ROBUSTLAB_NATIVE_KERNELS === 'off') skip('ROBUSTLAB_NATIVE_KERNELS is off');
+if (process.platform !== 'linux') skip(`the build script supports Linux only, not ${process.platform}`);
+const headers = nodeHeaders();
+if (headers === undefined) skip("Node's headers (node_api.h) were not found");
+const cc = compiler();
+if (cc === undefined) skip('no C compiler (cc, gcc or clang) was found');
+
+mkdirSync(outputDir, { recursive: true });
+const partial = `${output}.${process.pid}.partial`;
+const args = ['-O3', '-ffp-contract=off', '-fno-math-errno', '-std=c11', '-Wall', '-Wextra', '-shared', '-fPIC', `-I${headers}`, source, '-o', partial, '-ldl'];
+const result = spawnSync(cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+if (result.status !== 0) {
+  rmSync(partial, { force: true });
+  skip(`${cc} exited with ${result.status ?? result.signal}`);
+}
+renameSync(partial, output);
+console.log(`Native training kernels built with ${cc}: ${path.relative(root, output)}`);

@@ -1,0 +1,311 @@
+import { execFileSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createRng } from '../../lib/seeds';
+import { initBackend } from './backend';
+import { isRepeatedRow, nativeKernelStatus, NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD } from './native-kernels';
+
+type Shape4D = [number, number, number, number];
+type Padding = 'same' | 'valid';
+
+interface ConvCase {
+  input: Shape4D;
+  filter: [number, number];
+  outChannels: number;
+  stride: number | [number, number];
+  padding: Padding;
+  dilation?: number;
+}
+
+const status = nativeKernelStatus();
+
+/** Convolutions at odd sizes, strides 1 and 2, both paddings, batch 1, 1x1 filters and dilation. */
+const CONV_CASES: ConvCase[] = [
+  { input: [1, 5, 5, 1], filter: [3, 3], outChannels: 1, stride: 1, padding: 'same' },
+  { input: [1, 28, 28, 1], filter: [3, 3], outChannels: 16, stride: 1, padding: 'valid' },
+  { input: [3, 15, 15, 1], filter: [3, 3], outChannels: 32, stride: 1, padding: 'same' },
+  { input: [2, 7, 7, 32], filter: [3, 3], outChannels: 64, stride: 1, padding: 'same' },
+  { input: [2, 13, 13, 16], filter: [3, 3], outChannels: 32, stride: 1, padding: 'valid' },
+  { input: [1, 7, 7, 2], filter: [3, 3], outChannels: 3, stride: 2, padding: 'same' },
+  { input: [1, 7, 7, 2], filter: [3, 3], outChannels: 3, stride: 2, padding: 'valid' },
+  { input: [3, 9, 11, 2], filter: [4, 5], outChannels: 2, stride: [2, 1], padding: 'valid' },
+  { input: [2, 8, 6, 3], filter: [2, 2], outChannels: 4, stride: 2, padding: 'same' },
+  { input: [2, 5, 5, 3], filter: [1, 1], outChannels: 5, stride: 2, padding: 'valid' },
+  { input: [1, 6, 6, 2], filter: [6, 6], outChannels: 2, stride: 1, padding: 'valid' },
+  { input: [1, 9, 9, 2], filter: [3, 3], outChannels: 3, stride: 1, padding: 'same', dilation: 2 },
+  // 16,384 output rows of 72 patch values: several chunks of the patch matrix, which end inside an output row.
+  { input: [4, 64, 64, 8], filter: [3, 3], outChannels: 6, stride: 1, padding: 'same' },
+];
+
+function randomInt(rng: () => number, min: number, max: number): number {
+  return min + Math.floor(rng() * (max - min + 1));
+}
+
+function randomConvCases(count: number, seed: number): ConvCase[] {
+  const rng = createRng(seed);
+  return Array.from({ length: count }, () => {
+    const kernel = randomInt(rng, 1, 5);
+    return {
+      input: [randomInt(rng, 1, 4), randomInt(rng, kernel, 13), randomInt(rng, kernel, 13), randomInt(rng, 1, 5)],
+      filter: [kernel, kernel],
+      outChannels: randomInt(rng, 1, 7),
+      stride: randomInt(rng, 1, 2),
+      padding: rng() < 0.5 ? 'same' : 'valid',
+    } satisfies ConvCase;
+  });
+}
+
+function randomValues(size: number, rng: () => number): Float32Array {
+  return Float32Array.from({ length: size }, () => rng() * 2 - 1);
+}
+
+function sizeOf(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function seedOf(values: number[]): number {
+  return values.reduce((a, b) => (a * 31 + b) >>> 0, 7);
+}
+
+/**
+ * Runs `compute` on wasm, where the native kernels are registered, checking
+ * that it leaves no tensor and no wasm buffer behind, then on cpu. Returns the
+ * largest difference relative to the largest cpu value.
+ */
+async function compareWithCpu(compute: () => Float32Array): Promise<number> {
+  expect(await initBackend('wasm')).toBe('wasm');
+  const tensorsBefore = tf.memory().numTensors;
+  const buffersBefore = tf.backend().numDataIds();
+  const onWasm = compute();
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
+  expect(tf.backend().numDataIds()).toBe(buffersBefore);
+
+  expect(await initBackend('cpu')).toBe('cpu');
+  const onCpu = compute();
+
+  expect(onWasm.length).toBe(onCpu.length);
+  let scale = 1;
+  let maxError = 0;
+  onCpu.forEach((value, i) => {
+    scale = Math.max(scale, Math.abs(value));
+    maxError = Math.max(maxError, Math.abs(value - onWasm[i]));
+  });
+  return maxError / scale;
+}
+
+function convTensors(c: ConvCase, seed: number) {
+  const rng = createRng(seed);
+  const filterShape: Shape4D = [...c.filter, c.input[3], c.outChannels];
+  const x = tf.tensor4d(randomValues(sizeOf(c.input), rng), c.input);
+  const filter = tf.tensor4d(randomValues(sizeOf(filterShape), rng), filterShape);
+  const bias = tf.tensor1d(randomValues(c.outChannels, rng));
+  return { x, filter, bias, filterShape };
+}
+
+const ALL_CONV_CASES = [...CONV_CASES, ...randomConvCases(20, 41)];
+
+describe.runIf(status.active)('native kernels against the cpu backend', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+    // Makes the engine check that every kernel disposes its intermediate tensors.
+    tf.env().set('IS_TEST', true);
+  });
+
+  afterAll(() => {
+    tf.env().set('IS_TEST', false);
+  });
+
+  test('are registered for the wasm backend', () => {
+    for (const name of [...NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD]) {
+      expect(tf.getKernel(name, 'wasm')?.kernelFunc.toString(), name).toContain('addon.');
+    }
+  });
+
+  test.each([
+    { a: [32, 26, 26, 16], b: [16] },
+    { a: [16], b: [3, 5, 16] },
+    { a: [4, 7], b: [1, 7] },
+    { a: [2, 3, 5], b: [2, 3, 5] },
+    { a: [3, 1], b: [1, 4] },
+    { a: [2, 3], b: [2, 1] },
+    { a: [5], b: [] },
+  ])('Add matches cpu for %j', async (c) => {
+    const compute = () =>
+      tf.tidy(() => {
+        const rng = createRng(seedOf([...c.a, ...c.b]));
+        const a = tf.tensor(randomValues(sizeOf(c.a), rng), c.a);
+        const b = tf.tensor(randomValues(sizeOf(c.b), rng), c.b);
+        return tf.add(a, b).dataSync() as Float32Array;
+      });
+    // Both add in float32: the results are equal.
+    expect(await compareWithCpu(compute)).toBe(0);
+  });
+
+  test('Relu and its gradient match cpu, with NaN, infinities and signed zeros', async () => {
+    const values = [NaN, -0, 0, -1, 2, Infinity, -Infinity, 1e-30, -1e-30, 3.5];
+    const gradients = [1, 2, 3, Infinity, -2, 5, 6, NaN, 8, -Infinity];
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.tensor1d(values);
+        const dy = tf.tensor1d(gradients);
+        const [dx] = tf.grads((input: tf.Tensor) => tf.mul(tf.relu(input), dy))([x]);
+        return Float32Array.from([...tf.relu(x).dataSync(), ...dx.dataSync()]);
+      });
+    expect(await initBackend('wasm')).toBe('wasm');
+    const onWasm = compute();
+    expect(await initBackend('cpu')).toBe('cpu');
+    const onCpu = compute();
+    // Object.is tells NaN from NaN equal and 0 from -0 apart.
+    expect(Array.from(onWasm).map((value, i) => Object.is(value, onCpu[i]) || (value === 0 && onCpu[i] === 0))).toEqual(Array.from(onCpu, () => true));
+  });
+
+  test('a small CNN trained with SGD ends with the weights of the cpu backend', async () => {
+    const train = () => {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ inputShape: [9, 9, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 6, kernelSize: 2, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 2 }) }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 5, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 3 }) }),
+          tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.heNormal({ seed: 4 }) }),
+        ],
+      });
+      const rng = createRng(21);
+      const xs = tf.tensor4d(randomValues(6 * 81, rng), [6, 9, 9, 1]);
+      const ys = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3));
+      const optimizer = tf.train.sgd(0.1);
+      for (let step = 0; step < 5; step++) {
+        optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs) as tf.Tensor) as tf.Scalar);
+      }
+      const weights = Float32Array.from(model.getWeights().flatMap((weight) => Array.from(weight.dataSync())));
+      tf.dispose([xs, ys]);
+      optimizer.dispose();
+      model.dispose();
+      return weights;
+    };
+    // tfjs-core 4.22 reports its own fusedMatMul gradient as a leak under IS_TEST.
+    tf.env().set('IS_TEST', false);
+    const error = await compareWithCpu(train);
+    tf.env().set('IS_TEST', true);
+    // Five steps of rounding-order differences in every kernel of the step.
+    expect(error).toBeLessThan(1e-5);
+  });
+
+  test.each(ALL_CONV_CASES)('Conv2D, and FusedConv2D with bias and ReLU, match cpu for %j', async (c) => {
+    const seed = seedOf([...c.input, c.outChannels]);
+    const plain = () =>
+      tf.tidy(() => {
+        const { x, filter } = convTensors(c, seed);
+        return tf.conv2d(x, filter, c.stride, c.padding, 'NHWC', c.dilation ?? 1).dataSync() as Float32Array;
+      });
+    const fused = () =>
+      tf.tidy(() => {
+        const { x, filter, bias } = convTensors(c, seed);
+        const options = { x, filter, bias, strides: c.stride, pad: c.padding, dilations: c.dilation ?? 1, activation: 'relu' as const };
+        return tf.fused.conv2d(options).dataSync() as Float32Array;
+      });
+    // Sums of up to a few hundred float32 products differ only in rounding order.
+    expect(await compareWithCpu(plain)).toBeLessThan(1e-5);
+    expect(await compareWithCpu(fused)).toBeLessThan(1e-5);
+  });
+
+  test.each(ALL_CONV_CASES.filter((c) => c.dilation === undefined))('Conv2DBackpropInput and Conv2DBackpropFilter match cpu for %j', async (c) => {
+    const seed = seedOf([...c.input, c.outChannels, 1]);
+    const gradients = () =>
+      tf.tidy(() => {
+        const { x, filter } = convTensors(c, seed);
+        const outShape = tf.conv2d(x, filter, c.stride, c.padding).shape;
+        const weights = tf.tensor(randomValues(sizeOf(outShape), createRng(seed + 1)), outShape);
+        const loss = (input: tf.Tensor, kernel: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, c.stride, c.padding), weights));
+        const [dx, dw] = tf.grads(loss)([x, filter]);
+        return Float32Array.from([...dx.dataSync(), ...dw.dataSync()]);
+      });
+    // The filter gradient of the largest case sums 65,536 products.
+    expect(await compareWithCpu(gradients)).toBeLessThan(1e-5);
+  });
+
+  test.each([
+    { a: [32, 784], b: [784, 128], transposeA: false, transposeB: false },
+    { a: [32, 784], b: [32, 128], transposeA: true, transposeB: false },
+    { a: [32, 128], b: [784, 128], transposeA: false, transposeB: true },
+    { a: [7, 3], b: [5, 7], transposeA: true, transposeB: true },
+    { a: [1, 9], b: [1, 4], transposeA: true, transposeB: false },
+    { a: [2, 5, 3], b: [2, 4, 3], transposeA: false, transposeB: true },
+    { a: [3, 6, 5], b: [1, 6, 2], transposeA: true, transposeB: false },
+    { a: [1, 4, 6], b: [3, 6, 2], transposeA: false, transposeB: false },
+    { a: [2, 3, 4, 5], b: [2, 3, 5, 2], transposeA: false, transposeB: false },
+  ])('BatchMatMul and _FusedMatMul with bias and ReLU match cpu for %j', async (c) => {
+    const seed = seedOf([...c.a, ...c.b, Number(c.transposeA), Number(c.transposeB)]);
+    const outer = c.transposeB ? c.b.at(-2)! : c.b.at(-1)!;
+    const plain = () =>
+      tf.tidy(() => {
+        const rng = createRng(seed);
+        const a = tf.tensor(randomValues(sizeOf(c.a), rng), c.a);
+        const b = tf.tensor(randomValues(sizeOf(c.b), rng), c.b);
+        return tf.matMul(a, b, c.transposeA, c.transposeB).dataSync() as Float32Array;
+      });
+    const fused = () =>
+      tf.tidy(() => {
+        const rng = createRng(seed);
+        const a = tf.tensor(randomValues(sizeOf(c.a), rng), c.a);
+        const b = tf.tensor(randomValues(sizeOf(c.b), rng), c.b);
+        const bias = tf.tensor1d(randomValues(outer, rng));
+        return tf.fused.matMul({ a, b, transposeA: c.transposeA, transposeB: c.transposeB, bias, activation: 'relu' }).dataSync() as Float32Array;
+      });
+    // Dot products of up to 784 float32 terms differ only in rounding order.
+    expect(await compareWithCpu(plain)).toBeLessThan(1e-5);
+    expect(await compareWithCpu(fused)).toBeLessThan(1e-5);
+  });
+
+  test('leave activations they do not implement to the wasm kernels', async () => {
+    const compute = () =>
+      tf.tidy(() => {
+        const rng = createRng(3);
+        const a = tf.tensor2d(randomValues(12, rng), [3, 4]);
+        const b = tf.tensor2d(randomValues(8, rng), [4, 2]);
+        const x = tf.tensor4d(randomValues(50, rng), [1, 5, 5, 2]);
+        const filter = tf.tensor4d(randomValues(36, rng), [3, 3, 2, 2]);
+        const product = tf.fused.matMul({ a, b, activation: 'elu' });
+        const convolved = tf.fused.conv2d({ x, filter, strides: 1, pad: 'same', activation: 'sigmoid' });
+        return Float32Array.from([...product.dataSync(), ...convolved.dataSync()]);
+      });
+    expect(await compareWithCpu(compute)).toBeLessThan(1e-5);
+  });
+});
+
+describe('native kernel helpers', () => {
+  test.each([
+    { full: [32, 26, 26, 16], row: [16], expected: true },
+    { full: [4, 7], row: [1, 7], expected: true },
+    { full: [2, 3], row: [2, 3], expected: true },
+    { full: [3, 1], row: [1, 4], expected: false },
+    { full: [2, 3], row: [3, 1], expected: false },
+    { full: [5], row: [], expected: false },
+    { full: [0, 4], row: [0, 4], expected: false },
+    { full: [4], row: [2, 4], expected: false },
+  ])('isRepeatedRow($full, $row) is $expected', ({ full, row, expected }) => {
+    expect(isRepeatedRow(full, row)).toBe(expected);
+  });
+});
+
+describe('native kernel status', () => {
+  test('names its BLAS library, or says why the wasm kernels run instead', () => {
+    if (status.active) {
+      expect(status.blas).toMatch(/blas/i);
+    } else {
+      expect(status.reason.length).toBeGreaterThan(0);
+    }
+    // CI installs a compiler and OpenBLAS, so there the native kernels must be active.
+    if (process.env.ROBUSTLAB_REQUIRE_NATIVE_KERNELS === '1') expect(status).toMatchObject({ active: true });
+  });
+
+  test('ROBUSTLAB_NATIVE_KERNELS=off keeps the wasm kernels', () => {
+    const probe = "import { nativeKernelStatus } from './worker/engine/native-kernels.ts'; console.log(JSON.stringify(nativeKernelStatus()));";
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      env: { ...process.env, ROBUSTLAB_NATIVE_KERNELS: 'off' },
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(output.trim())).toEqual({ active: false, reason: 'ROBUSTLAB_NATIVE_KERNELS is off' });
+  });
+});
