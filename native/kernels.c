@@ -641,6 +641,88 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
 }
 
 /*
+ * The maximum of each pooling window, as the cpu backend computes it: strictly
+ * greater values win, starting from -Infinity, so NaN never wins and a
+ * window of only NaN gives -Infinity. Whole 2x2 windows with stride 2 take
+ * comparison masks four channels at a time.
+ */
+static void max_pool_values(const float *x, float *y, int batch, int in_h, int in_w, int channels, int out_h, int out_w,
+                            int filter_h, int filter_w, int stride_h, int stride_w, int pad_top, int pad_left) {
+  size_t y_index = 0;
+  for (int b = 0; b < batch; b++) {
+    for (int oy = 0; oy < out_h; oy++) {
+      int row_start = oy * stride_h - pad_top;
+      int row_end = row_start + filter_h < in_h ? row_start + filter_h : in_h;
+      if (row_start < 0) row_start = 0;
+      for (int ox = 0; ox < out_w; ox++, y_index += channels) {
+        int col_start = ox * stride_w - pad_left;
+        int col_end = col_start + filter_w < in_w ? col_start + filter_w : in_w;
+        if (col_start < 0) col_start = 0;
+        float *target = y + y_index;
+        int d = 0;
+#ifdef __SSE2__
+        int whole_2x2 = filter_h == 2 && filter_w == 2 && row_end - row_start == 2 && col_end - col_start == 2;
+        if (whole_2x2) {
+          const float *p00 = x + (((size_t)b * in_h + row_start) * in_w + col_start) * channels;
+          const float *p01 = p00 + channels, *p10 = p00 + (size_t)in_w * channels, *p11 = p10 + channels;
+          for (; d + 4 <= channels; d += 4) {
+            __m128 max = _mm_set1_ps(-INFINITY);
+            __m128 value = _mm_loadu_ps(p00 + d);
+            __m128 greater = _mm_cmpgt_ps(value, max);
+            max = _mm_or_ps(_mm_and_ps(greater, value), _mm_andnot_ps(greater, max));
+            value = _mm_loadu_ps(p01 + d);
+            greater = _mm_cmpgt_ps(value, max);
+            max = _mm_or_ps(_mm_and_ps(greater, value), _mm_andnot_ps(greater, max));
+            value = _mm_loadu_ps(p10 + d);
+            greater = _mm_cmpgt_ps(value, max);
+            max = _mm_or_ps(_mm_and_ps(greater, value), _mm_andnot_ps(greater, max));
+            value = _mm_loadu_ps(p11 + d);
+            greater = _mm_cmpgt_ps(value, max);
+            max = _mm_or_ps(_mm_and_ps(greater, value), _mm_andnot_ps(greater, max));
+            _mm_storeu_ps(target + d, max);
+          }
+        }
+#endif
+        for (; d < channels; d++) {
+          float max = -INFINITY;
+          for (int xr = row_start; xr < row_end; xr++) {
+            for (int xc = col_start; xc < col_end; xc++) {
+              float value = x[(((size_t)b * in_h + xr) * in_w + xc) * channels + d];
+              if (value > max) max = value;
+            }
+          }
+          target[d] = max;
+        }
+      }
+    }
+  }
+}
+
+/*
+ * maxPool(heap, [xOffset, yOffset, batch, inH, inW, channels, outH, outW,
+ *                filterH, filterW, strideH, strideW, padTop, padLeft])
+ */
+static napi_value max_pool(napi_env env, napi_callback_info info) {
+  call_t call;
+  if (!read_call(env, info, 14, &call)) return NULL;
+  const double *g = call.args;
+  int batch = (int)g[2], in_h = (int)g[3], in_w = (int)g[4], channels = (int)g[5];
+  int out_h = (int)g[6], out_w = (int)g[7], filter_h = (int)g[8], filter_w = (int)g[9];
+  int stride_h = (int)g[10], stride_w = (int)g[11], pad_top = (int)g[12], pad_left = (int)g[13];
+  if (batch < 0 || in_h < 1 || in_w < 1 || channels < 1 || out_h < 0 || out_w < 0 || filter_h < 1 ||
+      filter_w < 1 || stride_h < 1 || stride_w < 1) {
+    napi_throw_range_error(env, NULL, "pooling sizes must be positive");
+    return NULL;
+  }
+  const float *x = heap_floats(env, &call, 0, (double)batch * in_h * in_w * channels);
+  float *y = x == NULL ? NULL : heap_floats(env, &call, 1, (double)batch * out_h * out_w * channels);
+  if (y == NULL) return NULL;
+  max_pool_values(x, y, batch, in_h, in_w, channels, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top,
+                  pad_left);
+  return undefined_value(env);
+}
+
+/*
  * The gradient of whole 2x2 windows over `channels` channels. Position k gets
  * the gradient when its value is strictly greater than the maximum of the
  * positions before it and no later position is strictly greater still: the
@@ -910,6 +992,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_default, NULL},
+      {"maxPool", NULL, max_pool, NULL, NULL, NULL, napi_default, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
       {"add", NULL, add, NULL, NULL, NULL, napi_default, NULL},

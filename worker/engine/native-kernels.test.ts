@@ -258,6 +258,42 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
     expect(await compareWithCpu(fused)).toBeLessThan(1e-5);
   });
 
+  test.each([
+    { input: [32, 26, 26, 16], window: 2, stride: 2, padding: 'valid' },
+    { input: [1, 7, 7, 3], window: 2, stride: 2, padding: 'same' },
+    { input: [2, 15, 15, 5], window: 2, stride: 2, padding: 'valid' },
+    { input: [2, 9, 8, 2], window: 3, stride: 1, padding: 'same' },
+    { input: [3, 6, 6, 4], window: 3, stride: 2, padding: 'same' },
+    { input: [1, 1, 1, 6], window: 2, stride: 2, padding: 'same' },
+  ] satisfies Array<{ input: Shape4D; window: number; stride: number; padding: Padding }>)('MaxPool matches cpu for %j', async (c) => {
+    const compute = () =>
+      tf.tidy(() => {
+        const rng = createRng(seedOf(c.input));
+        // Few levels, so that windows tie.
+        const x = tf.tensor4d(Float32Array.from({ length: sizeOf(c.input) }, () => Math.floor(rng() * 4)), c.input);
+        return tf.maxPool(x, c.window, c.stride, c.padding).dataSync() as Float32Array;
+      });
+    // A maximum is one of the inputs, so the results are equal.
+    expect(await compareWithCpu(compute)).toBe(0);
+  });
+
+  test('MaxPool skips NaN and keeps -Infinity like cpu', async () => {
+    // One 2x2 window over 4 channels: all NaN, all -Infinity, NaN before 1, -Infinity before NaN and 2.
+    const channels = [
+      [NaN, NaN, NaN, NaN],
+      [-Infinity, -Infinity, -Infinity, -Infinity],
+      [NaN, 1, NaN, NaN],
+      [-Infinity, NaN, 2, NaN],
+    ];
+    const values = Array.from({ length: 16 }, (_, i) => channels[i % 4][Math.floor(i / 4)]);
+    const compute = () => tf.tidy(() => tf.maxPool(tf.tensor4d(values, [1, 2, 2, 4]), 2, 2, 'valid').dataSync() as Float32Array);
+    expect(await initBackend('wasm')).toBe('wasm');
+    const onWasm = Array.from(compute());
+    expect(await initBackend('cpu')).toBe('cpu');
+    expect(onWasm).toEqual(Array.from(compute()));
+    expect(onWasm).toEqual([-Infinity, -Infinity, 1, 2]);
+  });
+
   test('leave activations they do not implement to the wasm kernels', async () => {
     const compute = () =>
       tf.tidy(() => {

@@ -24,6 +24,7 @@ import {
   Conv2DBackpropInput,
   FusedConv2D,
   _FusedMatMul,
+  MaxPool,
   MaxPoolGrad,
   Relu,
   util,
@@ -35,6 +36,7 @@ import {
   type _FusedMatMulAttrs,
   type KernelConfig,
   type KernelFunc,
+  type MaxPoolAttrs,
   type MaxPoolGradAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs';
@@ -50,6 +52,7 @@ interface NativeAddon {
   conv2d(heap: ArrayBuffer, args: Float64Array): void;
   conv2dBackpropInput(heap: ArrayBuffer, args: Float64Array): void;
   conv2dBackpropFilter(heap: ArrayBuffer, args: Float64Array): void;
+  maxPool(heap: ArrayBuffer, args: Float64Array): void;
   maxPoolGrad(heap: ArrayBuffer, args: Float64Array): void;
   adam(heap: ArrayBuffer, args: Float64Array, first: Float32Array, second: Float32Array): void;
   add(heap: ArrayBuffer, args: Float64Array): void;
@@ -275,6 +278,39 @@ function createConv2DBackpropFilterKernel(addon: NativeAddon, previous: KernelCo
   return { kernelName: Conv2DBackpropFilter, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
+/** `MaxPool` with the cpu backend's NaN rule (NaN never wins), which max-pool gradients here follow too. */
+function createMaxPoolKernel(addon: NativeAddon, previous: KernelConfig): KernelConfig {
+  const args = new Float64Array(14);
+  const kernelFunc: KernelFunc = (call) => {
+    const { x } = call.inputs as { x: TensorInfo };
+    const attrs = call.attrs as unknown as MaxPoolAttrs;
+    if (x.dtype !== 'float32') return previous.kernelFunc(call);
+    const info = backend_util.computePool2DInfo(x.shape as Shape4D, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+
+    const backend = call.backend as unknown as HeapBackend;
+    const out = backend.makeOutput(info.outShape, 'float32');
+    args.set([
+      offsetOf(backend, x),
+      offsetOf(backend, out),
+      info.batchSize,
+      info.inHeight,
+      info.inWidth,
+      info.inChannels,
+      info.outHeight,
+      info.outWidth,
+      info.effectiveFilterHeight,
+      info.effectiveFilterWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.padInfo.top,
+      info.padInfo.left,
+    ]);
+    addon.maxPool(heapOf(backend), args);
+    return out;
+  };
+  return { kernelName: MaxPool, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
+}
+
 function createMaxPoolGradKernel(addon: NativeAddon, previous: KernelConfig): KernelConfig {
   const args = new Float64Array(15);
   const kernelFunc: KernelFunc = (call) => {
@@ -442,7 +478,7 @@ export function registerNativeReluGradient(): void {
 }
 
 /** The kernels named here are replaced when the native kernels are active. */
-export const NATIVE_KERNEL_NAMES = [BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPoolGrad, Add, Relu];
+export const NATIVE_KERNEL_NAMES = [BatchMatMul, _FusedMatMul, Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, MaxPool, MaxPoolGrad, Add, Relu];
 
 /**
  * Native kernel configs that wrap `previous(name)`, the wasm kernel registered
@@ -458,6 +494,7 @@ export function nativeKernelConfigs(previous: (name: string) => KernelConfig): K
     createConv2DKernel(addon, FusedConv2D, previous(FusedConv2D)),
     createConv2DBackpropInputKernel(addon, previous(Conv2DBackpropInput)),
     createConv2DBackpropFilterKernel(addon, previous(Conv2DBackpropFilter)),
+    createMaxPoolKernel(addon, previous(MaxPool)),
     createMaxPoolGradKernel(addon, previous(MaxPoolGrad)),
     createAddKernel(addon, previous(Add)),
     createReluKernel(addon, previous(Relu)),
