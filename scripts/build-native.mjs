@@ -3,7 +3,7 @@
 // compiler and Node's own headers (node_api.h); at run time they also need a
 // CBLAS library such as Debian's libopenblas0-pthread. Where any of these is
 // missing, training uses the wasm backend's kernels instead, so this script
-// never fails the install: it says what it did and exits 0.
+// never fails the install: it prints what it did and exits 0.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';

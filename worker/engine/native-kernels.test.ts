@@ -3,19 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRng } from '../../lib/seeds';
 import { initBackend } from './backend';
+import { randomConvCases, randomValues, sizeOf, type ConvCase, type Padding, type Shape4D } from './kernel-test-cases';
 import { isRepeatedRow, nativeKernelStatus, NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD } from './native-kernels';
-
-type Shape4D = [number, number, number, number];
-type Padding = 'same' | 'valid';
-
-interface ConvCase {
-  input: Shape4D;
-  filter: [number, number];
-  outChannels: number;
-  stride: number | [number, number];
-  padding: Padding;
-  dilation?: number;
-}
 
 const status = nativeKernelStatus();
 
@@ -36,32 +25,6 @@ const CONV_CASES: ConvCase[] = [
   // 16,384 output rows of 72 patch values: several chunks of the patch matrix, which end inside an output row.
   { input: [4, 64, 64, 8], filter: [3, 3], outChannels: 6, stride: 1, padding: 'same' },
 ];
-
-function randomInt(rng: () => number, min: number, max: number): number {
-  return min + Math.floor(rng() * (max - min + 1));
-}
-
-function randomConvCases(count: number, seed: number): ConvCase[] {
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () => {
-    const kernel = randomInt(rng, 1, 5);
-    return {
-      input: [randomInt(rng, 1, 4), randomInt(rng, kernel, 13), randomInt(rng, kernel, 13), randomInt(rng, 1, 5)],
-      filter: [kernel, kernel],
-      outChannels: randomInt(rng, 1, 7),
-      stride: randomInt(rng, 1, 2),
-      padding: rng() < 0.5 ? 'same' : 'valid',
-    } satisfies ConvCase;
-  });
-}
-
-function randomValues(size: number, rng: () => number): Float32Array {
-  return Float32Array.from({ length: size }, () => rng() * 2 - 1);
-}
-
-function sizeOf(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 function seedOf(values: number[]): number {
   return values.reduce((a, b) => (a * 31 + b) >>> 0, 7);
@@ -155,11 +118,11 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
     const onWasm = compute();
     expect(await initBackend('cpu')).toBe('cpu');
     const onCpu = compute();
-    // Object.is tells NaN from NaN equal and 0 from -0 apart.
+    // Object.is treats NaN as equal to NaN and 0 as different from -0.
     expect(Array.from(onWasm).map((value, i) => Object.is(value, onCpu[i]) || (value === 0 && onCpu[i] === 0))).toEqual(Array.from(onCpu, () => true));
   });
 
-  test('a small CNN trained with SGD ends with the weights of the cpu backend', async () => {
+  test('SGD steps of a small CNN match cpu', async () => {
     const train = () => {
       const model = tf.sequential({
         layers: [

@@ -1,16 +1,17 @@
 /**
  * Native training kernels for the wasm backend (native/kernels.c).
  *
- * The wasm build of XNNPACK multiplies with 128-bit SIMD without fused
- * multiply-add; PyTorch on the same machine uses AVX2 with FMA through
- * OpenBLAS and oneDNN. Where `npm ci` could compile native/kernels.c and a
- * CBLAS library loads at run time (Debian: libopenblas0-pthread), the matrix
- * products, convolutions (im2col products) and max-pool gradients of training
- * run there instead, on the tensors where the wasm backend keeps them: the
- * kernels read and write the wasm heap directly, so no data is copied.
- * Anything they do not cover (other dtypes, NCHW, fused activations other than
- * ReLU, broadcasting that is not one batch of 1) goes to the kernel that was
- * registered before. `ROBUSTLAB_NATIVE_KERNELS=off` keeps the wasm kernels.
+ * The wasm build of XNNPACK multiplies with 128-bit SIMD and no fused
+ * multiply-add. Where `npm ci` compiled native/kernels.c and a CBLAS library
+ * loads at run time (Debian: libopenblas0-pthread), these kernels replace the
+ * wasm ones for matrix products, convolutions, max pooling and its gradient,
+ * bias adds, ReLU and its gradient, and the Adam step. They read and write
+ * the tensors in the wasm heap directly, so no data is copied.
+ *
+ * Cases they do not cover (other dtypes, NCHW, fused activations other than
+ * ReLU, broadcasts other than a repeated row or one batch of 1) go to the
+ * kernel that was registered before. `ROBUSTLAB_NATIVE_KERNELS=off` keeps the
+ * wasm kernels.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -109,7 +110,7 @@ function heapOf(backend: HeapBackend): ArrayBuffer {
   return backend.wasm.HEAPU8.buffer as ArrayBuffer;
 }
 
-/** The fused activations that the native kernels apply themselves: 0 none, 1 ReLU; null for any other. */
+/** Maps a fused activation to its code in native/kernels.c (0 none, 1 ReLU), or null when the native kernels lack it. */
 function activationCode(activation: string | undefined | null): 0 | 1 | null {
   if (activation === undefined || activation === null || activation === 'linear') return 0;
   return activation === 'relu' ? 1 : null;
@@ -278,6 +279,25 @@ function createConv2DBackpropFilterKernel(addon: NativeAddon, previous: KernelCo
   return { kernelName: Conv2DBackpropFilter, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
+/** Writes the 12 pooling sizes that native/kernels.c reads, from `start`. */
+function writePoolSizes(args: Float64Array, start: number, info: backend_util.Conv2DInfo): void {
+  const sizes = [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.effectiveFilterHeight,
+    info.effectiveFilterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ];
+  args.set(sizes, start);
+}
+
 /** `MaxPool` with the cpu backend's NaN rule (NaN never wins), which max-pool gradients here follow too. */
 function createMaxPoolKernel(addon: NativeAddon, previous: KernelConfig): KernelConfig {
   const args = new Float64Array(14);
@@ -289,22 +309,9 @@ function createMaxPoolKernel(addon: NativeAddon, previous: KernelConfig): Kernel
 
     const backend = call.backend as unknown as HeapBackend;
     const out = backend.makeOutput(info.outShape, 'float32');
-    args.set([
-      offsetOf(backend, x),
-      offsetOf(backend, out),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.effectiveFilterHeight,
-      info.effectiveFilterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    ]);
+    args[0] = offsetOf(backend, x);
+    args[1] = offsetOf(backend, out);
+    writePoolSizes(args, 2, info);
     addon.maxPool(heapOf(backend), args);
     return out;
   };
@@ -321,23 +328,10 @@ function createMaxPoolGradKernel(addon: NativeAddon, previous: KernelConfig): Ke
 
     const backend = call.backend as unknown as HeapBackend;
     const out = backend.makeOutput(input.shape, 'float32');
-    args.set([
-      offsetOf(backend, input),
-      offsetOf(backend, dy),
-      offsetOf(backend, out),
-      info.batchSize,
-      info.inHeight,
-      info.inWidth,
-      info.inChannels,
-      info.outHeight,
-      info.outWidth,
-      info.effectiveFilterHeight,
-      info.effectiveFilterWidth,
-      info.strideHeight,
-      info.strideWidth,
-      info.padInfo.top,
-      info.padInfo.left,
-    ]);
+    args[0] = offsetOf(backend, input);
+    args[1] = offsetOf(backend, dy);
+    args[2] = offsetOf(backend, out);
+    writePoolSizes(args, 3, info);
     addon.maxPoolGrad(heapOf(backend), args);
     return out;
   };

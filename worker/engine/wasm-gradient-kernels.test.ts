@@ -4,17 +4,7 @@ import { createRng } from '../../lib/seeds';
 import { initBackend } from './backend';
 import { FILTER_GRADIENT_METHODS } from './wasm-conv-filter-grad';
 import type { WasmBackendLike } from './wasm-kernel-call';
-
-type Shape4D = [number, number, number, number];
-type Padding = 'same' | 'valid';
-
-interface ConvCase {
-  input: Shape4D;
-  filter: [number, number];
-  outChannels: number;
-  stride: number | [number, number];
-  padding: Padding;
-}
+import { randomConvCases, randomInt, randomValues, sizeOf, type ConvCase, type Padding, type Shape4D } from './kernel-test-cases';
 
 interface PoolCase {
   input: Shape4D;
@@ -53,24 +43,6 @@ const POOL_CASES: PoolCase[] = [
   { input: [1, 2, 3, 1], window: [2, 2], stride: 2, padding: 'valid', levels: 2 },
 ];
 
-function randomInt(rng: () => number, min: number, max: number): number {
-  return min + Math.floor(rng() * (max - min + 1));
-}
-
-function randomConvCases(count: number, seed: number): ConvCase[] {
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () => {
-    const kernel = randomInt(rng, 1, 5);
-    return {
-      input: [randomInt(rng, 1, 4), randomInt(rng, kernel, 13), randomInt(rng, kernel, 13), randomInt(rng, 1, 4)],
-      filter: [kernel, kernel],
-      outChannels: randomInt(rng, 1, 6),
-      stride: randomInt(rng, 1, 2),
-      padding: rng() < 0.5 ? 'same' : 'valid',
-    } satisfies ConvCase;
-  });
-}
-
 function randomPoolCases(count: number, seed: number): PoolCase[] {
   const rng = createRng(seed);
   return Array.from({ length: count }, () => {
@@ -83,15 +55,6 @@ function randomPoolCases(count: number, seed: number): PoolCase[] {
       levels: randomInt(rng, 1, 5),
     } satisfies PoolCase;
   });
-}
-
-function randomValues(size: number, rng: () => number, levels = 0): Float32Array {
-  if (levels > 0) return Float32Array.from({ length: size }, () => Math.floor(rng() * levels) - 1);
-  return Float32Array.from({ length: size }, () => rng() * 2 - 1);
-}
-
-function sizeOf(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 /** dL/dx for L = sum(conv2d(x, filter) * weights), on the active backend. */

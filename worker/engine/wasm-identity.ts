@@ -8,8 +8,8 @@
  * counts references per buffer and frees it when the last one is disposed;
  * these kernels add one reference.
  *
- * The gradient of each such clone is a `Cast` to float32 of a float32
- * gradient, which the shipped kernel also copies; a cast to the tensor's own
+ * The gradient of each such clone is a `Cast` of a float32 gradient to
+ * float32, which the shipped kernel also copies. A cast to the tensor's own
  * dtype shares the buffer the same way.
  */
 import { Cast, Identity, type CastAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
