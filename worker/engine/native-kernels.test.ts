@@ -257,6 +257,15 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
     expect(onWasm).toEqual([-Infinity, -Infinity, 1, 2]);
   });
 
+  test('_FusedMatMul leaves a bias per row to the wasm kernel', async () => {
+    // A [4, 1] bias on a [4, 4] product adds one value per row. The native kernel adds one value per
+    // column, so it must not take this case, and the shipped wasm kernel rejects biases of rank 2.
+    await initBackend('wasm');
+    const [a, b, bias] = [tf.ones([4, 3]) as tf.Tensor2D, tf.ones([3, 4]) as tf.Tensor2D, tf.tensor2d([1, 2, 3, 4], [4, 1])];
+    expect(() => tf.fused.matMul({ a, b, bias, activation: 'relu' })).toThrow('_FusedMatMul only supports rank-1 bias but got rank 2.');
+    tf.dispose([a, b, bias]);
+  });
+
   test('leave activations they do not implement to the wasm kernels', async () => {
     const compute = () =>
       tf.tidy(() => {

@@ -134,7 +134,7 @@ function createMatMulKernel(addon: NativeAddon, name: string, previous: KernelCo
     const batchA = util.sizeFromShape(batchShapeA);
     const batchB = util.sizeFromShape(batchShapeB);
     const oneSided = batchA === 1 || batchB === 1 || util.arraysEqual(batchShapeA, batchShapeB);
-    if (kA !== kB || !oneSided || (bias !== undefined && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== n))) {
+    if (kA !== kB || !oneSided || (bias !== undefined && !isChannelBias(bias, n))) {
       return previous.kernelFunc(call);
     }
 
@@ -157,6 +157,11 @@ function createMatMulKernel(addon: NativeAddon, name: string, previous: KernelCo
     return out;
   };
   return { kernelName: name, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
+}
+
+/** Whether `bias` holds one float32 value per output channel: shape [channels] with any leading axes of size 1. */
+function isChannelBias(bias: TensorInfo, channels: number): boolean {
+  return bias.dtype === 'float32' && bias.shape.length > 0 && isRepeatedRow([channels], bias.shape.slice(-1)) && bias.shape.slice(0, -1).every((size) => size === 1);
 }
 
 /** Writes the 15 convolution sizes that native/kernels.c reads, from `start`. */
@@ -201,7 +206,7 @@ function createConv2DKernel(addon: NativeAddon, name: string, previous: KernelCo
       false,
       format,
     );
-    if (bias !== undefined && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== info.outChannels)) {
+    if (bias !== undefined && !isChannelBias(bias, info.outChannels)) {
       return previous.kernelFunc(call);
     }
 
