@@ -210,7 +210,8 @@ static napi_value mat_mul(napi_env env, napi_callback_info info) {
   const double *g = call.args;
   int relu = (int)g[4], batch_a = (int)g[5], batch_b = (int)g[6];
   int m = (int)g[7], n = (int)g[8], k = (int)g[9], trans_a = (int)g[10], trans_b = (int)g[11];
-  int batch = batch_a > batch_b ? batch_a : batch_b;
+  /* A batch of 1 is broadcast; an empty batch gives an empty product. */
+  int batch = batch_a == 0 || batch_b == 0 ? 0 : (batch_a > batch_b ? batch_a : batch_b);
   const float *a = heap_floats(env, &call, 0, (double)batch_a * m * k);
   const float *b = a == NULL ? NULL : heap_floats(env, &call, 1, (double)batch_b * k * n);
   float *c = b == NULL ? NULL : heap_floats(env, &call, 2, (double)batch * m * n);
@@ -543,14 +544,15 @@ static void col2im_add(const float *patches, const conv_t *conv, size_t first, s
   }
 }
 
+/* Checks the sizes (tensor sizes may be 0; filter sizes, strides and dilations not) and allocates the patch matrix. */
 static int conv_sizes_ok(napi_env env, const conv_t *conv) {
-  if (conv->batch < 0 || conv->in_h < 1 || conv->in_w < 1 || conv->in_c < 1 || conv->out_h < 0 || conv->out_w < 0 ||
-      conv->out_c < 1 || conv->filter_h < 1 || conv->filter_w < 1 || conv->stride_h < 1 || conv->stride_w < 1 ||
+  if (conv->batch < 0 || conv->in_h < 0 || conv->in_w < 0 || conv->in_c < 0 || conv->out_h < 0 || conv->out_w < 0 ||
+      conv->out_c < 0 || conv->filter_h < 1 || conv->filter_w < 1 || conv->stride_h < 1 || conv->stride_w < 1 ||
       conv->dilation_h < 1 || conv->dilation_w < 1) {
-    napi_throw_range_error(env, NULL, "convolution sizes must be positive");
+    napi_throw_range_error(env, NULL, "convolution sizes must not be negative, and filter sizes, strides and dilations must be positive");
     return 0;
   }
-  if (scratch_of(chunk_rows(conv) * patch_width(conv)) == NULL) {
+  if (patch_width(conv) > 0 && scratch_of(chunk_rows(conv) * patch_width(conv)) == NULL) {
     napi_throw_error(env, NULL, "out of memory for the convolution's patch matrix");
     return 0;
   }
@@ -571,6 +573,12 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   if (y == NULL) return NULL;
   const float *bias = NULL;
   if (call.args[3] >= 0 && (bias = heap_floats(env, &call, 3, conv.out_c)) == NULL) return NULL;
+  if (width == 0) {
+    /* No input channels: every sum is empty, so the output is the bias and activation of zeros. */
+    memset(y, 0, rows * conv.out_c * sizeof(float));
+    bias_activation(y, rows, conv.out_c, bias, call.args[4] != 0);
+    return undefined_value(env);
+  }
 
   size_t step = chunk_rows(&conv);
   for (size_t first = 0; first < rows; first += step) {
@@ -603,6 +611,8 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   if (dx == NULL) return NULL;
 
   memset(dx, 0, input_size * sizeof(float));
+  /* Without output channels or input channels there is nothing to add. */
+  if (conv.out_c == 0 || width == 0) return undefined_value(env);
   size_t step = chunk_rows(&conv);
   for (size_t first = 0; first < rows; first += step) {
     size_t count = rows - first < step ? rows - first : step;
@@ -626,7 +636,10 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   float *dw = dy == NULL ? NULL : heap_floats(env, &call, 2, (double)width * conv.out_c);
   if (dw == NULL) return NULL;
 
-  if (rows == 0) memset(dw, 0, width * conv.out_c * sizeof(float));
+  if (rows == 0 || width == 0 || conv.out_c == 0) {
+    memset(dw, 0, width * conv.out_c * sizeof(float));
+    return undefined_value(env);
+  }
   size_t step = chunk_rows(&conv);
   for (size_t first = 0; first < rows; first += step) {
     size_t count = rows - first < step ? rows - first : step;

@@ -30,12 +30,30 @@ function nodeHeaders() {
   return candidates.find((dir) => existsSync(path.join(dir, 'node_api.h')));
 }
 
-function compiler() {
-  const candidates = [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean);
-  return candidates.find((name) => spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0);
+function runs(name) {
+  return spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-if (process.env.ROBUSTLAB_NATIVE_KERNELS === 'off') skip('ROBUSTLAB_NATIVE_KERNELS is off');
+function compiler() {
+  if (process.env.CC) {
+    if (runs(process.env.CC)) return process.env.CC;
+    console.log(`CC=${process.env.CC} does not run; trying cc, gcc and clang instead.`);
+  }
+  return ['cc', 'gcc', 'clang'].find(runs);
+}
+
+/** The end of the build message: the library the built kernels load at run time, or why none loads, from a fresh Node process. */
+function blasReport() {
+  const probe = `console.log(JSON.stringify(require(${JSON.stringify(output)}).info()))`;
+  const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  if (result.status !== 0) return `, but they failed to load: ${result.stderr.trim().split('\n')[0]}`;
+  const info = JSON.parse(result.stdout.trim());
+  return info.blas
+    ? `; they use ${info.blas}`
+    : `, but no CBLAS library loads (${info.error}), so training uses the wasm kernels until one is installed (Debian: apt-get install libopenblas0-pthread)`;
+}
+
+if (process.env.ROBUSTLAB_NATIVE_KERNELS?.trim().toLowerCase() === 'off') skip('ROBUSTLAB_NATIVE_KERNELS is off');
 if (process.platform !== 'linux') skip(`the build script supports Linux only, not ${process.platform}`);
 const headers = nodeHeaders();
 if (headers === undefined) skip("Node's headers (node_api.h) were not found");
@@ -51,4 +69,4 @@ if (result.status !== 0) {
   skip(`${cc} exited with ${result.status ?? result.signal}`);
 }
 renameSync(partial, output);
-console.log(`Native training kernels built with ${cc}: ${path.relative(root, output)}`);
+console.log(`Native training kernels built with ${cc} (${path.relative(root, output)})${blasReport()}.`);

@@ -19,6 +19,8 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   /** Preferred TensorFlow.js backend; the worker falls back when it does not load. */
   TFJS_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+  /** `off` keeps the wasm kernels on the wasm backend instead of the native ones (native/kernels.c). */
+  ROBUSTLAB_NATIVE_KERNELS: z.string().trim().toLowerCase().pipe(z.enum(['', 'on', 'off'])).optional(),
   /** Create and start the demo study on first start (`0` turns it off). */
   ROBUSTLAB_DEMO: z.enum(['0', '1']).default('1'),
   /** Folder of the embedded Postgres data, relative to the project. */

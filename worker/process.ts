@@ -14,7 +14,7 @@ import { QUEUE_SCHEDULE, QUEUE_TRAIN } from '../lib/config.ts';
 import { createPrisma, type Db } from '../server/db.ts';
 import { parseEnv } from '../server/env.ts';
 import { initBackend, type BackendName } from './engine/backend.ts';
-import { nativeKernelStatus } from './engine/native-kernels.ts';
+import { nativeKernelStatus, nativeKernelsWanted } from './engine/native-kernels.ts';
 import { runLoggedJob } from './job-log.ts';
 import { TRAINING_STOP_GRACE_MS } from './pool.ts';
 import { createQueue, parseScheduleJob, parseTrainJob, QUEUE_TRAIN_DEAD } from './queue.ts';
@@ -58,9 +58,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const logger = options.logger.child({ workerId });
   const backend = await initBackend(options.backend);
   const native = backend === 'wasm' ? nativeKernelStatus() : null;
-  // The workers page shows this label, so that a slow worker without the native kernels stands out.
+  // The workers page shows this label, so that a slow worker without the native kernels is easy to spot.
   const backendLabel = native?.active ? `wasm + native kernels (${path.basename(native.blas)})` : backend;
   logger.info({ backend, nativeKernels: native, pid: process.pid }, 'worker starting');
+  if (native !== null && !native.active && nativeKernelsWanted()) {
+    logger.warn({ reason: native.reason }, 'native training kernels are not active; training uses the slower wasm kernels');
+  }
 
   const db = createPrisma(databaseUrl, { max: 3 });
   const registration = await registerWorker({

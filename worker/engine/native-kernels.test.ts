@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRng } from '../../lib/seeds';
 import { initBackend } from './backend';
 import { randomConvCases, randomValues, sizeOf, type ConvCase, type Padding, type Shape4D } from './kernel-test-cases';
-import { isRepeatedRow, nativeKernelStatus, NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD } from './native-kernels';
+import { isRepeatedRow, nativeKernelStatus, nativeKernelsWanted, NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD } from './native-kernels';
 
 const status = nativeKernelStatus();
 
@@ -266,6 +266,37 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
     tf.dispose([a, b, bias]);
   });
 
+  test.each([
+    { a: [0, 2, 3], b: [3, 4] },
+    { a: [2, 3], b: [0, 3, 4] },
+    { a: [1, 0, 3], b: [1, 3, 4] },
+    { a: [2, 3, 0], b: [2, 0, 4] },
+  ])('matMul of empty tensors keeps the heap intact for %j', async (c) => {
+    await initBackend('wasm');
+    const [a, b] = [tf.ones(c.a), tf.ones(c.b)];
+    const product = tf.matMul(a, b);
+    // Writing into an empty output would corrupt the allocator, so the next allocations would fail or read garbage.
+    const check = tf.add(tf.ones([5]), 1);
+    expect(Array.from(check.dataSync())).toEqual([2, 2, 2, 2, 2]);
+    if (c.a[2] === 0) expect(Array.from(product.dataSync())).toEqual(new Array(product.size).fill(0));
+    tf.dispose([a, b, product, check]);
+  });
+
+  test.each([
+    { x: [1, 6, 6, 0], filter: [3, 3, 0, 2] },
+    { x: [1, 6, 6, 2], filter: [3, 3, 2, 0] },
+    { x: [0, 6, 6, 2], filter: [3, 3, 2, 2] },
+  ] satisfies Array<{ x: Shape4D; filter: Shape4D }>)('convolutions of empty tensors match cpu for %j', async (c) => {
+    const compute = () =>
+      tf.tidy(() => {
+        const x = tf.ones(c.x);
+        const filter = tf.ones(c.filter);
+        const [dx, dw] = tf.grads((input: tf.Tensor, kernel: tf.Tensor) => tf.sum(tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'same')))([x, filter]);
+        return Float32Array.from([...tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same').dataSync(), ...dx.dataSync(), ...dw.dataSync()]);
+      });
+    expect(await compareWithCpu(compute)).toBe(0);
+  });
+
   test('leave activations they do not implement to the wasm kernels', async () => {
     const compute = () =>
       tf.tidy(() => {
@@ -283,6 +314,20 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
 });
 
 describe('native kernel helpers', () => {
+  test.each([
+    { value: undefined, wanted: true },
+    { value: '', wanted: true },
+    { value: 'on', wanted: true },
+    { value: ' OFF ', wanted: false },
+    { value: 'off', wanted: false },
+  ])('ROBUSTLAB_NATIVE_KERNELS=$value is read', ({ value, wanted }) => {
+    expect(nativeKernelsWanted(value)).toBe(wanted);
+  });
+
+  test('ROBUSTLAB_NATIVE_KERNELS rejects other values', () => {
+    expect(() => nativeKernelsWanted('false')).toThrow("Invalid ROBUSTLAB_NATIVE_KERNELS 'false': expected on or off.");
+  });
+
   test.each([
     { full: [32, 26, 26, 16], row: [16], expected: true },
     { full: [4, 7], row: [1, 7], expected: true },

@@ -75,9 +75,20 @@ export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/robus
 
 let loaded: { addon: NativeAddon | null; status: NativeKernelStatus } | undefined;
 
+/**
+ * Reads ROBUSTLAB_NATIVE_KERNELS: `on` (the default, also when empty) or `off`, in any case.
+ * @throws Error naming the value when it is anything else
+ */
+export function nativeKernelsWanted(value = process.env.ROBUSTLAB_NATIVE_KERNELS): boolean {
+  const normalized = (value ?? '').trim().toLowerCase();
+  if (normalized === '' || normalized === 'on') return true;
+  if (normalized === 'off') return false;
+  throw new Error(`Invalid ROBUSTLAB_NATIVE_KERNELS '${value}': expected on or off.`);
+}
+
 function loadAddon(): { addon: NativeAddon | null; status: NativeKernelStatus } {
   if (loaded !== undefined) return loaded;
-  if (process.env.ROBUSTLAB_NATIVE_KERNELS === 'off') {
+  if (!nativeKernelsWanted()) {
     loaded = { addon: null, status: { active: false, reason: 'ROBUSTLAB_NATIVE_KERNELS is off' } };
   } else if (!existsSync(NATIVE_ADDON_PATH)) {
     loaded = { addon: null, status: { active: false, reason: 'not built (run npm run build:native)' } };
@@ -141,6 +152,8 @@ function createMatMulKernel(addon: NativeAddon, name: string, previous: KernelCo
     const backend = call.backend as unknown as HeapBackend;
     const batchShape = backend_util.assertAndGetBroadcastShape(batchShapeA, batchShapeB);
     const out = backend.makeOutput([...batchShape, m, n], 'float32');
+    // An empty product has nothing to compute; its buffer may be too small for any write.
+    if (util.sizeFromShape(out.shape) === 0) return out;
     args[0] = offsetOf(backend, a!);
     args[1] = offsetOf(backend, b!);
     args[2] = offsetOf(backend, out);
@@ -159,7 +172,7 @@ function createMatMulKernel(addon: NativeAddon, name: string, previous: KernelCo
   return { kernelName: name, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
-/** Whether `bias` holds one float32 value per output channel: shape [channels] with any leading axes of size 1. */
+/** Whether `bias` contains one float32 value per output channel: shape [channels] with any leading axes of size 1. */
 function isChannelBias(bias: TensorInfo, channels: number): boolean {
   return bias.dtype === 'float32' && bias.shape.length > 0 && isRepeatedRow([channels], bias.shape.slice(-1)) && bias.shape.slice(0, -1).every((size) => size === 1);
 }
@@ -314,6 +327,8 @@ function createMaxPoolKernel(addon: NativeAddon, previous: KernelConfig): Kernel
 
     const backend = call.backend as unknown as HeapBackend;
     const out = backend.makeOutput(info.outShape, 'float32');
+    // Pooling an empty input gives an empty output.
+    if (util.sizeFromShape(x.shape) === 0) return out;
     args[0] = offsetOf(backend, x);
     args[1] = offsetOf(backend, out);
     writePoolSizes(args, 2, info);
@@ -333,6 +348,7 @@ function createMaxPoolGradKernel(addon: NativeAddon, previous: KernelConfig): Ke
 
     const backend = call.backend as unknown as HeapBackend;
     const out = backend.makeOutput(input.shape, 'float32');
+    if (util.sizeFromShape(input.shape) === 0) return out;
     args[0] = offsetOf(backend, input);
     args[1] = offsetOf(backend, dy);
     args[2] = offsetOf(backend, out);
@@ -413,7 +429,7 @@ function createAddKernel(addon: NativeAddon, previous: KernelConfig): KernelConf
   return { kernelName: Add, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
-/** Whether `row` is `full` itself, or its last axis with any leading axes of size 1. */
+/** Tells whether `row` is `full` itself, or its last axis with any leading axes of size 1. */
 export function isRepeatedRow(full: number[], row: number[]): boolean {
   if (util.arraysEqual(full, row)) return util.sizeFromShape(full) > 0;
   if (row.length === 0 || row.length > full.length || full.length === 0) return false;
