@@ -67,8 +67,10 @@ interface HeapBackend extends WasmBackendLike {
   getMemoryOffset(dataId: object): number;
 }
 
-/** Whether the native kernels are in use in this process, and why not when they are not. */
-/** `core` is the kernel family OpenBLAS chose (native/kernels.c names it from the CPU's features). */
+/**
+ * Whether the native kernels are in use in this process, and why not when they are not. `core` is the
+ * kernel family that OpenBLAS uses, which native/kernels.c picks from the CPU's feature flags.
+ */
 export type NativeKernelStatus = { active: true; blas: string; core?: string } | { active: false; reason: string };
 
 export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/robustlab_kernels.node', import.meta.url));
