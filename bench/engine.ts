@@ -111,14 +111,14 @@ async function bestOf(repeats: number, count: number, commands: Array<[string, s
   return best;
 }
 
-/** One thread per process for every BLAS and OpenMP runtime, and the engine's native kernels on or off. */
+/** Builds the environment of every benchmark process: one BLAS and OpenMP thread, and the native kernels on or off. */
 function workerEnvironment(native: boolean): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   if (!native) env.ROBUSTLAB_NATIVE_KERNELS = 'off';
   return env;
 }
 
-/** What the engine's native kernels say about themselves in a fresh process. */
+/** Returns the native kernels' status line, read in a fresh process. */
 async function nativeKernelNote(): Promise<string> {
   const probe = `import { nativeKernelStatus } from './worker/engine/native-kernels.ts'; console.log(JSON.stringify(nativeKernelStatus()));`;
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: path.dirname(benchDir), env: workerEnv });

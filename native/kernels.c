@@ -841,7 +841,7 @@ static void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int ba
  * maxPoolGrad(heap, [xOffset, dyOffset, dxOffset, batch, inH, inW, channels,
  *                    outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft])
  * Each window sends its gradient to the first position in row-major order that
- * holds its maximum, like the cpu backend; a window of only NaN or -Infinity
+ * contains its maximum, like the cpu backend; a window of only NaN or -Infinity
  * sends none.
  */
 static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
@@ -862,22 +862,19 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   float *dx = dy == NULL ? NULL : heap_floats(env, &call, 2, (double)input_size);
   if (dx == NULL) return NULL;
 
-  float *max_value = scratch_of((size_t)channels * 2);
-  if (max_value == NULL) {
-    napi_throw_error(env, NULL, "out of memory for pooling");
-    return NULL;
-  }
-  /* Positions fit in a float's integer range only up to 2^24, so keep them in a separate array. */
-  size_t *max_index = malloc((size_t)channels * sizeof(size_t));
-  if (max_index == NULL) {
-    napi_throw_error(env, NULL, "out of memory for pooling");
-    return NULL;
-  }
   memset(dx, 0, input_size * sizeof(float));
   if (filter_h == 2 && filter_w == 2 && stride_h == 2 && stride_w == 2 && pad_top == 0 && pad_left == 0) {
-    free(max_index);
     max_pool_grad_2x2(x, dy, dx, batch, in_h, in_w, channels, out_h, out_w);
     return undefined_value(env);
+  }
+
+  float *max_value = scratch_of((size_t)channels);
+  /* Positions fit in a float's integer range only up to 2^24, so they get their own array. */
+  size_t *max_index = malloc((size_t)channels * sizeof(size_t));
+  if (max_value == NULL || max_index == NULL) {
+    free(max_index);
+    napi_throw_error(env, NULL, "out of memory for pooling");
+    return NULL;
   }
   const size_t none = (size_t)-1;
   size_t dy_index = 0;
@@ -915,10 +912,10 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
 }
 
 /*
- * The Adam loop. The pointers never overlap and every operation is an IEEE
- * float32 one (no contraction into fused multiply-adds), so the vectorized
- * loop gives the same bits as one value at a time; the compiler builds it for
- * AVX-512, AVX2 and plain x86-64 and picks one at load time.
+ * Runs the Adam loop. Every operation is an IEEE float32 one, without
+ * contraction into fused multiply-adds, so the vectorized loop gives the same
+ * bits as one value at a time. The compiler builds it for AVX-512, AVX2 and
+ * plain x86-64, and one is picked at load time.
  */
 MULTI_TARGET
 static void adam_update(const float *restrict values, const float *restrict gradient, float *restrict updated,
@@ -942,9 +939,9 @@ static void adam_update(const float *restrict values, const float *restrict grad
  * adam(heap, [valuesOffset, gradientOffset, updatedOffset, length, beta1, beta2,
  *             oneMinusBeta1, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2,
  *             epsilon, negativeRate], first: Float32Array, second: Float32Array)
- * One Adam step in the order of tf.train.adam with every operation rounded to
- * float32, as worker/engine/wasm-adam.ts does in JavaScript; the moments stay
- * in JavaScript arrays and are updated in place.
+ * Runs one Adam step in the order of tf.train.adam, with every operation
+ * rounded to float32 as worker/engine/wasm-adam.ts does in JavaScript. The
+ * moments stay in JavaScript arrays and are updated in place.
  */
 static napi_value adam(napi_env env, napi_callback_info info) {
   size_t argc = 4;

@@ -42,7 +42,7 @@ function compiler() {
   return ['cc', 'gcc', 'clang'].find(runs);
 }
 
-/** The end of the build message: the library the built kernels load at run time, or why none loads, from a fresh Node process. */
+/** Loads the built kernels in a fresh Node process and returns the end of the build message: their BLAS library, or why none loads. */
 function blasReport() {
   const probe = `console.log(JSON.stringify(require(${JSON.stringify(output)}).info()))`;
   const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });

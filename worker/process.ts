@@ -14,7 +14,7 @@ import { QUEUE_SCHEDULE, QUEUE_TRAIN } from '../lib/config.ts';
 import { createPrisma, type Db } from '../server/db.ts';
 import { parseEnv } from '../server/env.ts';
 import { initBackend, type BackendName } from './engine/backend.ts';
-import { nativeKernelStatus, nativeKernelsWanted } from './engine/native-kernels.ts';
+import { nativeKernelStatus, nativeKernelsEnabled } from './engine/native-kernels.ts';
 import { runLoggedJob } from './job-log.ts';
 import { TRAINING_STOP_GRACE_MS } from './pool.ts';
 import { createQueue, parseScheduleJob, parseTrainJob, QUEUE_TRAIN_DEAD } from './queue.ts';
@@ -61,7 +61,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   // The workers page shows this label, so that a slow worker without the native kernels is easy to spot.
   const backendLabel = native?.active ? `wasm + native kernels (${path.basename(native.blas)})` : backend;
   logger.info({ backend, nativeKernels: native, pid: process.pid }, 'worker starting');
-  if (native !== null && !native.active && nativeKernelsWanted()) {
+  if (native !== null && !native.active && nativeKernelsEnabled()) {
     logger.warn({ reason: native.reason }, 'native training kernels are not active; training uses the slower wasm kernels');
   }
 

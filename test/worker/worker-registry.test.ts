@@ -243,7 +243,7 @@ describe('worker registry', () => {
   });
 });
 
-/** The workers page tells workers with the native kernels apart. */
+/** Backend label of the workers page, which names the native kernels where they are active. */
 const native = nativeKernelStatus();
 const EXPECTED_BACKEND = native.active ? `wasm + native kernels (${path.basename(native.blas)})` : 'wasm';
 

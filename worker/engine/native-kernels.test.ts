@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRng } from '../../lib/seeds';
 import { initBackend } from './backend';
 import { randomConvCases, randomValues, sizeOf, type ConvCase, type Padding, type Shape4D } from './kernel-test-cases';
-import { isRepeatedRow, nativeKernelStatus, nativeKernelsWanted, NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD } from './native-kernels';
+import { isRepeatedRow, nativeKernelStatus, nativeKernelsEnabled, NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD } from './native-kernels';
 
 const status = nativeKernelStatus();
 
@@ -80,7 +80,8 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
 
   test('are registered for the wasm backend', () => {
     for (const name of [...NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD]) {
-      expect(tf.getKernel(name, 'wasm')?.kernelFunc.toString(), name).toContain('addon.');
+      // Every native kernel hands the wasm heap to the addon.
+      expect(tf.getKernel(name, 'wasm')?.kernelFunc.toString(), name).toContain('heapOf(backend)');
     }
   });
 
@@ -315,17 +316,17 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
 
 describe('native kernel helpers', () => {
   test.each([
-    { value: undefined, wanted: true },
-    { value: '', wanted: true },
-    { value: 'on', wanted: true },
-    { value: ' OFF ', wanted: false },
-    { value: 'off', wanted: false },
-  ])('ROBUSTLAB_NATIVE_KERNELS=$value is read', ({ value, wanted }) => {
-    expect(nativeKernelsWanted(value)).toBe(wanted);
+    { value: undefined, enabled: true },
+    { value: '', enabled: true },
+    { value: 'on', enabled: true },
+    { value: ' OFF ', enabled: false },
+    { value: 'off', enabled: false },
+  ])('ROBUSTLAB_NATIVE_KERNELS=$value is read', ({ value, enabled }) => {
+    expect(nativeKernelsEnabled(value)).toBe(enabled);
   });
 
   test('ROBUSTLAB_NATIVE_KERNELS rejects other values', () => {
-    expect(() => nativeKernelsWanted('false')).toThrow("Invalid ROBUSTLAB_NATIVE_KERNELS 'false': expected on or off.");
+    expect(() => nativeKernelsEnabled('false')).toThrow("Invalid ROBUSTLAB_NATIVE_KERNELS 'false': expected on or off.");
   });
 
   test.each([

@@ -81,7 +81,7 @@ let loaded: { addon: NativeAddon | null; status: NativeKernelStatus } | undefine
  * Reads ROBUSTLAB_NATIVE_KERNELS: `on` (the default, also when empty) or `off`, in any case.
  * @throws Error naming the value when it is anything else
  */
-export function nativeKernelsWanted(value = process.env.ROBUSTLAB_NATIVE_KERNELS): boolean {
+export function nativeKernelsEnabled(value = process.env.ROBUSTLAB_NATIVE_KERNELS): boolean {
   const normalized = (value ?? '').trim().toLowerCase();
   if (normalized === '' || normalized === 'on') return true;
   if (normalized === 'off') return false;
@@ -90,7 +90,7 @@ export function nativeKernelsWanted(value = process.env.ROBUSTLAB_NATIVE_KERNELS
 
 function loadAddon(): { addon: NativeAddon | null; status: NativeKernelStatus } {
   if (loaded !== undefined) return loaded;
-  if (!nativeKernelsWanted()) {
+  if (!nativeKernelsEnabled()) {
     loaded = { addon: null, status: { active: false, reason: 'ROBUSTLAB_NATIVE_KERNELS is off' } };
   } else if (!existsSync(NATIVE_ADDON_PATH)) {
     loaded = { addon: null, status: { active: false, reason: 'not built (run npm run build:native)' } };
@@ -174,7 +174,7 @@ function createMatMulKernel(addon: NativeAddon, name: string, previous: KernelCo
   return { kernelName: name, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
-/** Whether `bias` contains one float32 value per output channel: shape [channels] with any leading axes of size 1. */
+/** Checks that `bias` has one float32 value per output channel: shape [channels] with any leading axes of size 1. */
 function isChannelBias(bias: TensorInfo, channels: number): boolean {
   return bias.dtype === 'float32' && bias.shape.length > 0 && isRepeatedRow([channels], bias.shape.slice(-1)) && bias.shape.slice(0, -1).every((size) => size === 1);
 }
@@ -239,46 +239,46 @@ function createConv2DKernel(addon: NativeAddon, name: string, previous: KernelCo
   return { kernelName: name, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
-function createConv2DBackpropInputKernel(addon: NativeAddon, previous: KernelConfig): KernelConfig {
-  const args = new Float64Array(18);
-  const kernelFunc: KernelFunc = (call) => {
-    const { dy, filter } = call.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const attrs = call.attrs as unknown as Conv2DBackpropInputAttrs;
-    const format = backend_util.convertConv2DDataFormat(attrs.dataFormat);
-    if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || format !== 'channelsLast') return previous.kernelFunc(call);
-    const info = backend_util.computeConv2DInfo(
-      attrs.inputShape as Shape4D,
-      filter.shape as Shape4D,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      format,
-    );
-
-    const backend = call.backend as unknown as HeapBackend;
-    const out = backend.makeOutput(info.inShape, 'float32');
-    args[0] = offsetOf(backend, dy);
-    args[1] = offsetOf(backend, filter);
-    args[2] = offsetOf(backend, out);
-    writeConvSizes(args, 3, info);
-    addon.conv2dBackpropInput(heapOf(backend), args);
-    return out;
-  };
-  return { kernelName: Conv2DBackpropInput, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
+/** How one of the two convolution gradients maps onto native/kernels.c. */
+interface ConvGradient {
+  kernelName: string;
+  /** The kernel's two input tensors, in the order native/kernels.c reads their offsets. */
+  inputNames: [string, string];
+  /** The forward convolution's input and filter shapes, from the kernel's inputs and attributes. */
+  convShapes(inputs: Record<string, TensorInfo>, attrs: Conv2DBackpropInputAttrs & Conv2DBackpropFilterAttrs): { input: number[]; filter: number[] };
+  /** Which of the two the gradient has the shape of. */
+  output: 'input' | 'filter';
+  compute(addon: NativeAddon, heap: ArrayBuffer, args: Float64Array): void;
 }
 
-function createConv2DBackpropFilterKernel(addon: NativeAddon, previous: KernelConfig): KernelConfig {
+const INPUT_GRADIENT: ConvGradient = {
+  kernelName: Conv2DBackpropInput,
+  inputNames: ['dy', 'filter'],
+  convShapes: (inputs, attrs) => ({ input: attrs.inputShape, filter: inputs.filter.shape }),
+  output: 'input',
+  compute: (addon, heap, args) => addon.conv2dBackpropInput(heap, args),
+};
+
+const FILTER_GRADIENT: ConvGradient = {
+  kernelName: Conv2DBackpropFilter,
+  inputNames: ['x', 'dy'],
+  convShapes: (inputs, attrs) => ({ input: inputs.x.shape, filter: attrs.filterShape }),
+  output: 'filter',
+  compute: (addon, heap, args) => addon.conv2dBackpropFilter(heap, args),
+};
+
+function createConvGradientKernel(addon: NativeAddon, gradient: ConvGradient, previous: KernelConfig): KernelConfig {
   const args = new Float64Array(18);
   const kernelFunc: KernelFunc = (call) => {
-    const { x, dy } = call.inputs as { x: TensorInfo; dy: TensorInfo };
-    const attrs = call.attrs as unknown as Conv2DBackpropFilterAttrs;
+    const inputs = call.inputs as Record<string, TensorInfo>;
+    const [first, second] = gradient.inputNames.map((name) => inputs[name]);
+    const attrs = call.attrs as unknown as Conv2DBackpropInputAttrs & Conv2DBackpropFilterAttrs;
     const format = backend_util.convertConv2DDataFormat(attrs.dataFormat);
-    if (x.dtype !== 'float32' || dy.dtype !== 'float32' || format !== 'channelsLast') return previous.kernelFunc(call);
+    if (first.dtype !== 'float32' || second.dtype !== 'float32' || format !== 'channelsLast') return previous.kernelFunc(call);
+    const shapes = gradient.convShapes(inputs, attrs);
     const info = backend_util.computeConv2DInfo(
-      x.shape as Shape4D,
-      attrs.filterShape,
+      shapes.input as Shape4D,
+      shapes.filter as Shape4D,
       attrs.strides,
       1,
       attrs.pad,
@@ -288,15 +288,15 @@ function createConv2DBackpropFilterKernel(addon: NativeAddon, previous: KernelCo
     );
 
     const backend = call.backend as unknown as HeapBackend;
-    const out = backend.makeOutput(attrs.filterShape, 'float32');
-    args[0] = offsetOf(backend, x);
-    args[1] = offsetOf(backend, dy);
+    const out = backend.makeOutput(shapes[gradient.output], 'float32');
+    args[0] = offsetOf(backend, first);
+    args[1] = offsetOf(backend, second);
     args[2] = offsetOf(backend, out);
     writeConvSizes(args, 3, info);
-    addon.conv2dBackpropFilter(heapOf(backend), args);
+    gradient.compute(addon, heapOf(backend), args);
     return out;
   };
-  return { kernelName: Conv2DBackpropFilter, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
+  return { kernelName: gradient.kernelName, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
 /** Writes the 12 pooling sizes that native/kernels.c reads, from `start`. */
@@ -509,8 +509,8 @@ export function nativeKernelConfigs(previous: (name: string) => KernelConfig): K
     createMatMulKernel(addon, _FusedMatMul, previous(_FusedMatMul)),
     createConv2DKernel(addon, Conv2D, previous(Conv2D)),
     createConv2DKernel(addon, FusedConv2D, previous(FusedConv2D)),
-    createConv2DBackpropInputKernel(addon, previous(Conv2DBackpropInput)),
-    createConv2DBackpropFilterKernel(addon, previous(Conv2DBackpropFilter)),
+    createConvGradientKernel(addon, INPUT_GRADIENT, previous(Conv2DBackpropInput)),
+    createConvGradientKernel(addon, FILTER_GRADIENT, previous(Conv2DBackpropFilter)),
     createMaxPoolKernel(addon, previous(MaxPool)),
     createMaxPoolGradKernel(addon, previous(MaxPoolGrad)),
     createAddKernel(addon, previous(Add)),

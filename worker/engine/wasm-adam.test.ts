@@ -41,7 +41,7 @@ describe('WasmAdamOptimizer', () => {
     tf.env().set('IS_TEST', false);
   });
 
-  // The native step runs where the native kernels are active (native-kernels.test.ts says whether they are).
+  // The native step runs where the native kernels are active; native-kernels.test.ts checks that they are in CI.
   test.each([
     { step: 'the native or JavaScript step', useNative: true },
     { step: 'the JavaScript step', useNative: false },

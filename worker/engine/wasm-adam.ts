@@ -47,6 +47,7 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
     const entries = Array.isArray(variableGradients)
       ? variableGradients.map(({ name, tensor }) => [name, tensor] as const)
       : Object.entries(variableGradients);
+    const constants = this.constants();
 
     for (const [name, gradient] of entries) {
       if (gradient == null) continue;
@@ -56,11 +57,11 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
       const output = backend.makeOutput(variable.shape, 'float32');
       const moments = this.momentsOf(name, variable.size);
       if (this.nativeStep !== null) {
-        this.nativeStep(backend, variable, gradient, output, moments.first, moments.second, this.constants());
+        this.nativeStep(backend, variable, gradient, output, moments.first, moments.second, constants);
       } else {
         // Views are taken after makeOutput because allocating may grow the heap and detach older views.
         const values = backend.typedArrayFromHeap(variable);
-        this.update(moments, values, backend.typedArrayFromHeap(gradient), backend.typedArrayFromHeap(output));
+        this.update(moments, constants, values, backend.typedArrayFromHeap(gradient), backend.typedArrayFromHeap(output));
       }
       const updated = tf.engine().makeTensorFromTensorInfo(output);
       variable.assign(updated);
@@ -95,8 +96,8 @@ export class WasmAdamOptimizer extends tf.AdamOptimizer {
     };
   }
 
-  private update({ first, second }: Moments, values: Float32Array, gradient: Float32Array, updated: Float32Array): void {
-    const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeRate } = this.constants();
+  private update({ first, second }: Moments, constants: AdamConstants, values: Float32Array, gradient: Float32Array, updated: Float32Array): void {
+    const { beta1, beta2, oneMinusBeta1, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeRate } = constants;
 
     for (let i = 0; i < values.length; i++) {
       const g = gradient[i];
