@@ -239,14 +239,14 @@ function createConv2DKernel(addon: NativeAddon, name: string, previous: KernelCo
   return { kernelName: name, backendName: 'wasm', setupFunc: previous.setupFunc, kernelFunc };
 }
 
-/** How one of the two convolution gradients maps onto native/kernels.c. */
+/** The differences between the two convolution gradients, as native/kernels.c computes them. */
 interface ConvGradient {
   kernelName: string;
   /** The kernel's two input tensors, in the order native/kernels.c reads their offsets. */
   inputNames: [string, string];
   /** The forward convolution's input and filter shapes, from the kernel's inputs and attributes. */
   convShapes(inputs: Record<string, TensorInfo>, attrs: Conv2DBackpropInputAttrs & Conv2DBackpropFilterAttrs): { input: number[]; filter: number[] };
-  /** Which of the two the gradient has the shape of. */
+  /** The tensor whose shape the gradient has: the convolution input or the filter. */
   output: 'input' | 'filter';
   compute(addon: NativeAddon, heap: ArrayBuffer, args: Float64Array): void;
 }
