@@ -26,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BENCH_MODELS, findBenchModel, type BenchModel } from './engine-models';
+import type { NativeKernelStatus } from '../worker/engine/native-kernels';
 import { EPOCHS_PER_INSTANCE, SAMPLES_PER_EPOCH, type WorkerResult } from './engine-worker';
 
 const run = promisify(execFile);
@@ -122,7 +123,7 @@ function workerEnvironment(native: boolean): NodeJS.ProcessEnv {
 async function nativeKernelNote(): Promise<string> {
   const probe = `import { nativeKernelStatus } from './worker/engine/native-kernels.ts'; console.log(JSON.stringify(nativeKernelStatus()));`;
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: path.dirname(benchDir), env: workerEnv });
-  const status = JSON.parse(stdout.trim()) as { active: boolean; blas?: string; core?: string; reason?: string };
+  const status = JSON.parse(stdout.trim()) as NativeKernelStatus;
   return status.active ? `native kernels on wasm: ${status.blas}${status.core ? ` (${status.core} kernels)` : ''}` : `native kernels off: ${status.reason}`;
 }
 

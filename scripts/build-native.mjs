@@ -2,8 +2,9 @@
 // `npm install` / `npm ci`, and with `npm run build:native`. They need a C
 // compiler and Node's own headers (node_api.h); at run time they also need a
 // CBLAS library such as Debian's libopenblas0-pthread. Where any of these is
-// missing, training uses the wasm backend's kernels instead, so this script
-// never fails the install: it prints what it did and exits 0.
+// missing, training uses the wasm backend's kernels instead, so a missing
+// compiler, header or library does not fail the install: the script prints
+// what it did and exits 0.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
