@@ -6,7 +6,8 @@
  *
  * An instance is 3 epochs over 1,800 samples with a new network (He normal
  * weights) and a new Adam optimizer (learning rate 0.001), the training part
- * of a demo instance (2,000 samples, 10% held out). Each epoch runs the
+ * of a demo instance (2,000 samples, 10% held out). The process first trains
+ * for WARMUP_SECONDS untimed. Each epoch runs the
  * engine's own `trainEpoch` (worker/engine/epoch.ts): batches assembled by
  * `gatherBatch`, `optimizer.minimize` over `model.apply`, the loss read back
  * after every step. The optimizer comes from the engine's createOptimizer, so
@@ -23,6 +24,14 @@ import { buildNetwork, findBenchModel, type NetworkSpec } from './engine-models'
 
 export const SAMPLES_PER_EPOCH = 1800;
 export const EPOCHS_PER_INSTANCE = 3;
+/**
+ * Untimed training before the measurement. V8 compiles TensorFlow.js's
+ * JavaScript while it trains, on a second thread: about 0.9 s of compiling in
+ * the first 2 s of a MNIST CNN process, 0.3 s in the 23 s after (--trace-opt). A worker
+ * process trains for hours, so its throughput is the one after that;
+ * bench/engine_torch.py warms up for as long.
+ */
+export const WARMUP_SECONDS = 3;
 
 /** Result line of one worker process. */
 export interface WorkerResult {
@@ -31,6 +40,8 @@ export interface WorkerResult {
   parameters: number;
   maxRssMb: number;
   numTensors: number;
+  /** CPU seconds of all the process's threads while it trained (the main thread plus V8's helpers). */
+  cpuSeconds: number;
 }
 
 /** Fixed synthetic samples: uniform inputs, and random labels or uniform targets. */
@@ -57,6 +68,7 @@ export async function trainForBudget(spec: NetworkSpec, batchSize: number, secon
   let parameters = 0;
   let seed = 1;
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const elapsed = () => (performance.now() - started) / 1000;
 
   while (elapsed() < seconds) {
@@ -83,7 +95,15 @@ export async function trainForBudget(spec: NetworkSpec, batchSize: number, secon
   }
 
   const trainedSeconds = elapsed();
-  return { samples, seconds: trainedSeconds, parameters, maxRssMb: process.resourceUsage().maxRSS / 1024, numTensors: tf.memory().numTensors };
+  const cpu = process.cpuUsage(cpuAtStart);
+  return {
+    samples,
+    seconds: trainedSeconds,
+    parameters,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    numTensors: tf.memory().numTensors,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 if (process.argv[1]?.endsWith('engine-worker.ts')) {
@@ -92,6 +112,8 @@ if (process.argv[1]?.endsWith('engine-worker.ts')) {
     throw new Error(`Unknown backend '${backendName}': expected one of ${BACKEND_NAMES.join(', ')}.`);
   }
   await useBackend(backendName as BackendName);
-  const result = await trainForBudget(findBenchModel(modelName).spec, Number(batch), Number(seconds));
+  const spec = findBenchModel(modelName).spec;
+  await trainForBudget(spec, Number(batch), WARMUP_SECONDS);
+  const result = await trainForBudget(spec, Number(batch), Number(seconds));
   console.log(JSON.stringify(result));
 }

@@ -124,7 +124,9 @@ async function nativeKernelNote(): Promise<string> {
   const probe = `import { nativeKernelStatus } from './worker/engine/native-kernels.ts'; console.log(JSON.stringify(nativeKernelStatus()));`;
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: path.dirname(benchDir), env: workerEnv });
   const status = JSON.parse(stdout.trim()) as NativeKernelStatus;
-  return status.active ? `native kernels on wasm: ${status.blas}${status.core ? ` (${status.core} kernels)` : ''}` : `native kernels off: ${status.reason}`;
+  if (!status.active) return `native kernels off: ${status.reason}`;
+  const productKernel = status.avx512Products ? 'products on the addon\'s AVX-512 kernel' : 'products on the BLAS';
+  return `native kernels on wasm: ${status.blas}${status.core ? ` (${status.core} kernels)` : ''}, ${productKernel}`;
 }
 
 async function backendAvailable(backend: string): Promise<boolean> {

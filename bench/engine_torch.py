@@ -7,7 +7,8 @@ SPEC_JSON describes the network exactly as bench/engine-models.ts does:
  "dense": [units...], "outputs": n, "loss": "mse" | "crossentropy"}.
 Training: He (Kaiming) normal weights, zero biases, Adam with learning rate 0.001,
 1,800 fixed synthetic samples reshuffled every epoch, a new network every 3 epochs
-(one instance). Runs on one thread: ensembles use one process per core.
+(one instance), after WARMUP_SECONDS of untimed training. Runs on one thread:
+ensembles use one process per core.
 """
 import json
 import resource
@@ -19,6 +20,8 @@ from torch import nn
 
 SAMPLES_PER_EPOCH = 1800
 EPOCHS_PER_INSTANCE = 3
+# Untimed training first, as bench/engine-worker.ts does (WARMUP_SECONDS there).
+WARMUP_SECONDS = 3
 
 
 def build(spec):
@@ -80,6 +83,15 @@ def main():
         loss_fn = nn.CrossEntropyLoss()
 
     parameters = sum(p.numel() for p in build(spec).parameters())
+    train_for(spec, batch, WARMUP_SECONDS, x, y, loss_fn)
+    trained, elapsed = train_for(spec, batch, seconds, x, y, loss_fn)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"samples": trained, "seconds": elapsed, "parameters": parameters, "maxRssMb": rss_mb,
+                      "torch": torch.__version__, "blas": loaded_blas()}))
+
+
+def train_for(spec, batch, seconds, x, y, loss_fn):
+    """Trains instances until `seconds` have passed; returns the samples trained and the seconds taken."""
     trained = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
@@ -99,10 +111,7 @@ def main():
                     break
             if time.perf_counter() - started >= seconds:
                 break
-    elapsed = time.perf_counter() - started
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"samples": trained, "seconds": elapsed, "parameters": parameters, "maxRssMb": rss_mb,
-                      "torch": torch.__version__, "blas": loaded_blas()}))
+    return trained, time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRng } from '../../lib/seeds';
 import { initBackend } from './backend';
 import { randomConvCases, randomValues, sizeOf, type ConvCase, type Padding, type Shape4D } from './kernel-test-cases';
-import { isRepeatedRow, nativeKernelStatus, nativeKernelsEnabled, NATIVE_KERNEL_NAMES, NATIVE_RELU_GRAD } from './native-kernels';
+import { readFileSync } from 'node:fs';
+import {
+  avx512ProductsAllowed,
+  isRepeatedRow,
+  nativeKernelStatus,
+  nativeKernelsEnabled,
+  NATIVE_KERNEL_NAMES,
+  NATIVE_RELU_GRAD,
+} from './native-kernels';
 
 const status = nativeKernelStatus();
 
@@ -24,6 +32,8 @@ const CONV_CASES: ConvCase[] = [
   { input: [1, 9, 9, 2], filter: [3, 3], outChannels: 3, stride: 1, padding: 'same', dilation: 2 },
   // 16,384 output rows of 72 patch values: several chunks of the patch matrix, which end inside an output row.
   { input: [4, 64, 64, 8], filter: [3, 3], outChannels: 6, stride: 1, padding: 'same' },
+  // Two chunks of 144-value patches with 20 output channels: the filter gradient adds the second chunk's product.
+  { input: [2, 40, 40, 16], filter: [3, 3], outChannels: 20, stride: 1, padding: 'same' },
 ];
 
 function seedOf(values: number[]): number {
@@ -199,6 +209,12 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
     { a: [3, 6, 5], b: [1, 6, 2], transposeA: true, transposeB: false },
     { a: [1, 4, 6], b: [3, 6, 2], transposeA: false, transposeB: false },
     { a: [2, 3, 4, 5], b: [2, 3, 5, 2], transposeA: false, transposeB: false },
+    // Large enough for the AVX-512 product where it runs: rows past a 12-row panel, columns past a 32-column one.
+    { a: [37, 101], b: [101, 45], transposeA: false, transposeB: false },
+    { a: [129, 25], b: [129, 17], transposeA: true, transposeB: false },
+    { a: [13, 200], b: [64, 200], transposeA: false, transposeB: true },
+    { a: [300, 11], b: [33, 300], transposeA: true, transposeB: true },
+    { a: [3, 24, 64], b: [1, 64, 48], transposeA: false, transposeB: false },
   ])('BatchMatMul and _FusedMatMul with bias and ReLU match cpu for %j', async (c) => {
     const seed = seedOf([...c.a, ...c.b, Number(c.transposeA), Number(c.transposeB)]);
     const outer = c.transposeB ? c.b.at(-2)! : c.b.at(-1)!;
@@ -327,6 +343,64 @@ describe('native kernel helpers', () => {
 
   test('ROBUSTLAB_NATIVE_KERNELS rejects other values', () => {
     expect(() => nativeKernelsEnabled('false')).toThrow("Invalid ROBUSTLAB_NATIVE_KERNELS 'false': expected on or off.");
+  });
+
+  test.each([
+    { value: undefined, allowed: true },
+    { value: '', allowed: true },
+    { value: ' Auto ', allowed: true },
+    { value: 'OFF', allowed: false },
+  ])('ROBUSTLAB_AVX512_PRODUCTS=$value is read', ({ value, allowed }) => {
+    expect(avx512ProductsAllowed(value)).toBe(allowed);
+  });
+
+  test('ROBUSTLAB_AVX512_PRODUCTS rejects other values', () => {
+    expect(() => avx512ProductsAllowed('on')).toThrow("Invalid ROBUSTLAB_AVX512_PRODUCTS 'on': expected auto or off.");
+  });
+
+  test('AVX-512 product follows CPU and BLAS', () => {
+    if (!status.active) throw new Error('unreachable: the suite runs only with the native kernels');
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1].split(' ') ?? [];
+    const blasHasAvx512 = ['skylakex', 'cooperlake', 'sapphirerapids'].includes((status.core ?? '').toLowerCase());
+    const expected = flags.includes('avx512f') && !blasHasAvx512;
+
+    expect(status.avx512Products).toBe(expected);
+  });
+
+  test('ROBUSTLAB_AVX512_PRODUCTS=off matches the AVX-512 product', () => {
+    if (!status.active) throw new Error('unreachable: the suite runs only with the native kernels');
+    const shapes = { a: [37, 101], b: [101, 45] };
+    const product = `(() => { const rng = createRng(5); const a = tf.tensor(randomValues(${37 * 101}, rng), ${JSON.stringify(shapes.a)});
+      const b = tf.tensor(randomValues(${101 * 45}, rng), ${JSON.stringify(shapes.b)}); return Array.from(tf.matMul(a, b).dataSync()); })()`;
+    const probe = [
+      "import * as tf from '@tensorflow/tfjs';",
+      "import { createRng } from './lib/seeds.ts';",
+      "import { initBackend } from './worker/engine/backend.ts';",
+      "import { randomValues } from './worker/engine/kernel-test-cases.ts';",
+      "import { nativeKernelStatus } from './worker/engine/native-kernels.ts';",
+      "await initBackend('wasm');",
+      `console.log(JSON.stringify({ status: nativeKernelStatus(), values: ${product} }));`,
+    ].join('\n');
+
+    const run = (setting: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+          env: { ...process.env, ROBUSTLAB_AVX512_PRODUCTS: setting },
+          encoding: 'utf8',
+        })
+          .trim()
+          .split('\n')
+          .at(-1)!,
+      ) as { status: { avx512Products: boolean }; values: number[] };
+    const onBlas = run('off');
+    const automatic = run('auto');
+
+    expect(onBlas.status.avx512Products).toBe(false);
+    expect(automatic.status.avx512Products).toBe(status.avx512Products);
+    const scale = Math.max(...onBlas.values.map(Math.abs));
+    const difference = Math.max(...onBlas.values.map((value, i) => Math.abs(value - automatic.values[i])));
+    // Dot products of 101 float32 terms, summed in another order.
+    expect(difference / scale).toBeLessThan(1e-5);
   });
 
   test.each([

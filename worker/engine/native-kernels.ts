@@ -48,7 +48,8 @@ type Shape4D = [number, number, number, number];
 
 /** The functions of native/kernels.c. Each takes the wasm heap and a Float64Array of offsets and sizes. */
 interface NativeAddon {
-  info(): { blas: string | null; core?: string; error?: string };
+  info(): { blas: string | null; core?: string; error?: string; avx512Products?: boolean };
+  disableAvx512Products(): void;
   matMul(heap: ArrayBuffer, args: Float64Array): void;
   conv2d(heap: ArrayBuffer, args: Float64Array): void;
   conv2dBackpropInput(heap: ArrayBuffer, args: Float64Array): void;
@@ -69,9 +70,11 @@ interface HeapBackend extends WasmBackendLike {
 
 /**
  * Whether the native kernels are in use in this process, and why not when they are not. `core` is the
- * kernel family that OpenBLAS uses, which native/kernels.c picks from the CPU's feature flags.
+ * kernel family that OpenBLAS uses, which native/kernels.c picks from the CPU's feature flags unless
+ * OPENBLAS_CORETYPE is set. `avx512Products`: matrix products and convolutions run on the addon's own
+ * AVX-512 product rather than the BLAS (on a CPU with AVX-512 whose BLAS runs narrower kernels).
  */
-export type NativeKernelStatus = { active: true; blas: string; core?: string } | { active: false; reason: string };
+export type NativeKernelStatus = { active: true; blas: string; core?: string; avx512Products: boolean } | { active: false; reason: string };
 
 export const NATIVE_ADDON_PATH = fileURLToPath(new URL('../../native/build/robustlab_kernels.node', import.meta.url));
 
@@ -88,6 +91,18 @@ export function nativeKernelsEnabled(value = process.env.ROBUSTLAB_NATIVE_KERNEL
   throw new Error(`Invalid ROBUSTLAB_NATIVE_KERNELS '${value}': expected on or off.`);
 }
 
+/**
+ * Reads ROBUSTLAB_AVX512_PRODUCTS: `auto` (the default, also when empty) or `off`, in any case.
+ * With `auto` the addon uses its own AVX-512 product where the BLAS runs narrower kernels.
+ * @throws Error naming the value when it is anything else
+ */
+export function avx512ProductsAllowed(value = process.env.ROBUSTLAB_AVX512_PRODUCTS): boolean {
+  const normalized = (value ?? '').trim().toLowerCase();
+  if (normalized === '' || normalized === 'auto') return true;
+  if (normalized === 'off') return false;
+  throw new Error(`Invalid ROBUSTLAB_AVX512_PRODUCTS '${value}': expected auto or off.`);
+}
+
 function loadAddon(): { addon: NativeAddon | null; status: NativeKernelStatus } {
   if (loaded !== undefined) return loaded;
   if (!nativeKernelsEnabled()) {
@@ -95,13 +110,16 @@ function loadAddon(): { addon: NativeAddon | null; status: NativeKernelStatus } 
   } else if (!existsSync(NATIVE_ADDON_PATH)) {
     loaded = { addon: null, status: { active: false, reason: 'not built (run npm run build:native)' } };
   } else {
+    const allowAvx512 = avx512ProductsAllowed();
     try {
       const addon = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon;
+      if (!allowAvx512) addon.disableAvx512Products();
       const info = addon.info();
+      const core = info.core === undefined ? {} : { core: info.core };
       loaded =
         info.blas === null
           ? { addon: null, status: { active: false, reason: `no CBLAS library: ${info.error ?? 'not found'}` } }
-          : { addon, status: { active: true, blas: info.blas, ...(info.core === undefined ? {} : { core: info.core }) } };
+          : { addon, status: { active: true, blas: info.blas, ...core, avx512Products: info.avx512Products === true } };
     } catch (error) {
       loaded = { addon: null, status: { active: false, reason: `failed to load: ${(error as Error).message}` } };
     }
