@@ -1,8 +1,8 @@
 /**
  * Prints the speed of the native matrix products (GFLOP/s) on the shapes
- * that the benchmark networks multiply: once with ROBUSTLAB_AVX512_PRODUCTS
- * as set (auto by default) and once with `off`, each in a fresh process,
- * since the addon chooses its product when it loads.
+ * that the benchmark networks multiply. It measures once with
+ * ROBUSTLAB_AVX512_PRODUCTS as set (auto by default) and once with `off`,
+ * each in a fresh process, because the addon chooses its product when it loads.
  *
  * Run: npx tsx bench/engine-products.ts
  */
@@ -61,7 +61,7 @@ async function measureAll(): Promise<void> {
 }
 
 function runChild(setting: string | undefined): { status: ReturnType<typeof nativeKernelStatus>; gflops: number[] } {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
   if (setting !== undefined) env.ROBUSTLAB_AVX512_PRODUCTS = setting;
   const output = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child'], { env, encoding: 'utf8' });
   return JSON.parse(output.trim().split('\n').at(-1)!);
