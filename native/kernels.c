@@ -130,13 +130,13 @@ static void load_blas(void) {
  * has AVX-512. OpenBLAS 0.3.21 does not know recent processors, and some
  * machines set OPENBLAS_CORETYPE to its AVX2 ("Haswell") kernels because the
  * choice of older builds computed wrong results or crashed there. On a Zen 5
- * with the Haswell kernels, this product ran the MNIST MLP's and CNN's
- * shapes at 140-230 GFLOP/s against OpenBLAS's 110-130.
+ * whose OpenBLAS ran the Haswell kernels, this product ran the benchmark
+ * networks' shapes at 170-250 GFLOP/s against 105-125 (bench/engine-products.ts).
  *
- * C = op(A) op(B) (+ C when beta is 1), all row-major. op(A) is packed into
- * panels of GEMM_MR rows and op(B) into panels of GEMM_NR columns, k-major,
- * so the inner loop reads both sequentially; each GEMM_MR x GEMM_NR block of
- * C is summed in 24 registers in the order p = 0 .. k - 1.
+ * C = op(A) op(B), or C += op(A) op(B), all row-major. op(B) is packed into
+ * k-major panels of GEMM_NR columns, so the inner loop reads it
+ * sequentially. Each GEMM_MR x GEMM_NR block of C is summed in 24 registers
+ * in the order p = 0 .. k - 1.
  */
 #define GEMM_MR 12
 #define GEMM_NR 32
@@ -186,9 +186,12 @@ static void gemm_pack_a(int trans_a, int m, int k, const float *a, int lda, floa
         for (; r < GEMM_MR; r++) out[r] = 0.0f;
       }
     } else {
-      for (int r = 0; r < GEMM_MR; r++) {
+      for (int r = 0; r < rows; r++) {
         const float *row = a + (size_t)(i0 + r) * lda;
-        for (int p = 0; p < k; p++) panel[(size_t)p * GEMM_MR + r] = r < rows ? row[p] : 0.0f;
+        for (int p = 0; p < k; p++) panel[(size_t)p * GEMM_MR + r] = row[p];
+      }
+      for (int r = rows; r < GEMM_MR; r++) {
+        for (int p = 0; p < k; p++) panel[(size_t)p * GEMM_MR + r] = 0.0f;
       }
     }
   }
