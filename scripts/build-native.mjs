@@ -49,9 +49,13 @@ function blasReport() {
   const result = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
   if (result.status !== 0) return `, but they failed to load: ${result.stderr.trim().split('\n')[0]}`;
   const info = JSON.parse(result.stdout.trim());
-  return info.blas
-    ? `; they use ${info.blas}`
-    : `, but no CBLAS library loads (${info.error}), so training uses the wasm kernels until one is installed (Debian: apt-get install libopenblas0-pthread)`;
+  if (info.blas) {
+    const core = info.core ? ` (${info.core} kernels)` : '';
+    // The worker turns the product off at run time when ROBUSTLAB_AVX512_PRODUCTS is off.
+    const avx512 = info.avx512Products && process.env.ROBUSTLAB_AVX512_PRODUCTS?.trim().toLowerCase() !== 'off';
+    return `; they use ${info.blas}${core}${avx512 ? ', with their own AVX-512 matrix product' : ''}`;
+  }
+  return `, but no CBLAS library loads (${info.error}), so training uses the wasm kernels until one is installed (Debian: apt-get install libopenblas0-pthread)`;
 }
 
 if (process.env.ROBUSTLAB_NATIVE_KERNELS?.trim().toLowerCase() === 'off') skip('ROBUSTLAB_NATIVE_KERNELS is off');
