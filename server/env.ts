@@ -22,8 +22,8 @@ const envSchema = z.object({
   /** `off` keeps the wasm kernels on the wasm backend instead of the native ones (native/kernels.c). */
   ROBUSTLAB_NATIVE_KERNELS: z.string().trim().toLowerCase().pipe(z.enum(['', 'on', 'off'])).optional(),
   /**
-   * `off` keeps every matrix product and convolution on the BLAS; `auto` lets the native kernels use
-   * their own AVX-512 product on a CPU with AVX-512 whose BLAS runs narrower kernels.
+   * `off` keeps every matrix product and convolution on the BLAS. `auto` lets the native kernels use
+   * their own AVX-512 product on a CPU with AVX-512 whose BLAS is not OpenBLAS with AVX-512 kernels.
    */
   ROBUSTLAB_AVX512_PRODUCTS: z.string().trim().toLowerCase().pipe(z.enum(['', 'auto', 'off'])).optional(),
   /** Create and start the demo study on first start (`0` turns it off). */

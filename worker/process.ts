@@ -59,7 +59,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const backend = await initBackend(options.backend);
   const native = backend === 'wasm' ? nativeKernelStatus() : null;
   // The workers page shows this label, so that a slow worker without the native kernels is easy to spot.
-  const backendLabel = native?.active ? `wasm + native kernels (${path.basename(native.blas)})` : backend;
+  const products = native?.active && native.avx512Products ? ', AVX-512 products' : '';
+  const backendLabel = native?.active ? `wasm + native kernels (${path.basename(native.blas)}${products})` : backend;
   logger.info({ backend, nativeKernels: native, pid: process.pid }, 'worker starting');
   if (native !== null && !native.active && nativeKernelsEnabled()) {
     logger.warn({ reason: native.reason }, 'native training kernels are not active; training uses the slower wasm kernels');

@@ -245,7 +245,8 @@ describe('worker registry', () => {
 
 /** Backend label of the workers page, which names the native kernels where they are active. */
 const native = nativeKernelStatus();
-const EXPECTED_BACKEND = native.active ? `wasm + native kernels (${path.basename(native.blas)})` : 'wasm';
+const EXPECTED_PRODUCTS = native.active && native.avx512Products ? ', AVX-512 products' : '';
+const EXPECTED_BACKEND = native.active ? `wasm + native kernels (${path.basename(native.blas)}${EXPECTED_PRODUCTS})` : 'wasm';
 
 describe('worker processes', () => {
   test('start, busy, lost after SIGKILL, stopped', async () => {

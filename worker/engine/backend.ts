@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { nativeKernelConfigs, registerNativeReluGradient } from './native-kernels';
+import { nativeKernelConfigs, nativeKernelStatus, registerNativeReluGradient } from './native-kernels';
 import { createWasmBatchMatMulConfig } from './wasm-batch-mat-mul';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv-filter-grad';
 import { createWasmConv2DBackpropInputConfig } from './wasm-conv-input-grad';
@@ -55,6 +55,9 @@ function shippedKernel(name: string): tf.KernelConfig {
 
 function setupWasm(): void {
   if (setupState.wasmSetup) return;
+  // Loads the native kernels first: an invalid ROBUSTLAB_* setting then throws on every call,
+  // before any kernel is replaced, instead of once and then leaving the wasm kernels in place.
+  nativeKernelStatus();
   setupState.wasmSetup = true;
 
   // Node has no page URL to resolve the .wasm files against, so point at the package folder.
