@@ -339,7 +339,6 @@ describe.runIf(status.active)('native kernels against the cpu backend', () => {
 
 describe('native kernel helpers', () => {
   test.each([
-    { value: undefined, enabled: true },
     { value: '', enabled: true },
     { value: 'on', enabled: true },
     { value: ' OFF ', enabled: false },
@@ -364,7 +363,39 @@ describe('native kernel helpers', () => {
     expect(() => avx512ProductsAllowed('on')).toThrow("Invalid ROBUSTLAB_AVX512_PRODUCTS 'on': expected auto or off.");
   });
 
-  test('AVX-512 product follows CPU and BLAS', () => {
+  test('an invalid setting fails every backend start', () => {
+    const probe = [
+      "import { initBackend } from './worker/engine/backend.ts';",
+      'for (let attempt = 0; attempt < 2; attempt++) {',
+      "  try { console.log(await initBackend('wasm')); } catch (error) { console.log(error.message); }",
+      '}',
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      env: { ...process.env, ROBUSTLAB_AVX512_PRODUCTS: 'bogus' },
+      encoding: 'utf8',
+    });
+    const lines = output.trim().split('\n').slice(-2);
+
+    expect(lines).toEqual(Array(2).fill("Invalid ROBUSTLAB_AVX512_PRODUCTS 'bogus': expected auto or off."));
+  });
+
+
+  test.each([
+    { full: [32, 26, 26, 16], row: [16], expected: true },
+    { full: [4, 7], row: [1, 7], expected: true },
+    { full: [2, 3], row: [2, 3], expected: true },
+    { full: [3, 1], row: [1, 4], expected: false },
+    { full: [2, 3], row: [3, 1], expected: false },
+    { full: [5], row: [], expected: false },
+    { full: [0, 4], row: [0, 4], expected: false },
+    { full: [4], row: [2, 4], expected: false },
+  ])('isRepeatedRow($full, $row) is $expected', ({ full, row, expected }) => {
+    expect(isRepeatedRow(full, row)).toBe(expected);
+  });
+});
+
+describe.runIf(status.active)('AVX-512 product', () => {
+  test('follows CPU and BLAS', () => {
     if (!status.active) throw new Error('unreachable: the suite runs only with the native kernels');
 
     const expected = avx512ProductsAllowed() && avx512ProductsExpected(status.core);
@@ -391,22 +422,6 @@ describe('native kernel helpers', () => {
     }
     // OpenBLAS: 3.6e-7. One float32 sum over all of k: 6.7e-6.
     expect(worst).toBeLessThan(2e-6);
-  });
-
-  test('an invalid setting fails every backend start', () => {
-    const probe = [
-      "import { initBackend } from './worker/engine/backend.ts';",
-      'for (let attempt = 0; attempt < 2; attempt++) {',
-      "  try { console.log(await initBackend('wasm')); } catch (error) { console.log(error.message); }",
-      '}',
-    ].join('\n');
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
-      env: { ...process.env, ROBUSTLAB_AVX512_PRODUCTS: 'bogus' },
-      encoding: 'utf8',
-    });
-    const lines = output.trim().split('\n').slice(-2);
-
-    expect(lines).toEqual(Array(2).fill("Invalid ROBUSTLAB_AVX512_PRODUCTS 'bogus': expected auto or off."));
   });
 
   test('ROBUSTLAB_AVX512_PRODUCTS=off matches the AVX-512 product', () => {
@@ -443,19 +458,6 @@ describe('native kernel helpers', () => {
     const difference = Math.max(...onBlas.values.map((value, i) => Math.abs(value - automatic.values[i])));
     // Dot products of 101 float32 terms, summed in another order.
     expect(difference / scale).toBeLessThan(1e-5);
-  });
-
-  test.each([
-    { full: [32, 26, 26, 16], row: [16], expected: true },
-    { full: [4, 7], row: [1, 7], expected: true },
-    { full: [2, 3], row: [2, 3], expected: true },
-    { full: [3, 1], row: [1, 4], expected: false },
-    { full: [2, 3], row: [3, 1], expected: false },
-    { full: [5], row: [], expected: false },
-    { full: [0, 4], row: [0, 4], expected: false },
-    { full: [4], row: [2, 4], expected: false },
-  ])('isRepeatedRow($full, $row) is $expected', ({ full, row, expected }) => {
-    expect(isRepeatedRow(full, row)).toBe(expected);
   });
 });
 

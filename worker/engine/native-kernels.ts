@@ -105,12 +105,13 @@ export function avx512ProductsAllowed(value = process.env.ROBUSTLAB_AVX512_PRODU
 
 function loadAddon(): { addon: NativeAddon | null; status: NativeKernelStatus } {
   if (loaded !== undefined) return loaded;
+  // Both settings are checked even where the addon is off or not built, so that a bad value never passes.
+  const allowAvx512 = avx512ProductsAllowed();
   if (!nativeKernelsEnabled()) {
     loaded = { addon: null, status: { active: false, reason: 'ROBUSTLAB_NATIVE_KERNELS is off' } };
   } else if (!existsSync(NATIVE_ADDON_PATH)) {
     loaded = { addon: null, status: { active: false, reason: 'not built (run npm run build:native)' } };
   } else {
-    const allowAvx512 = avx512ProductsAllowed();
     try {
       const addon = createRequire(import.meta.url)(NATIVE_ADDON_PATH) as NativeAddon;
       if (!allowAvx512) addon.disableAvx512Products();
