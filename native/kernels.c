@@ -283,7 +283,10 @@ static int gemm_avx512(int trans_a, int trans_b, int m, int n, int k, const floa
   const float *packed_a_from = trans_a ? a : a + (size_t)whole_panels * GEMM_MR * lda;
   float *packed_a = gemm_buffer(&gemm_packed_a, &gemm_packed_a_size, (size_t)(row_panels - whole_panels) * GEMM_MR * k + 1);
   float *packed_b = gemm_buffer(&gemm_packed_b, &gemm_packed_b_size, (size_t)column_panels * GEMM_NR * k);
-  if (packed_a == NULL || packed_b == NULL) return 0;
+  if (packed_a == NULL || packed_b == NULL) {
+    gemm_release_large_buffers();
+    return 0;
+  }
   if (trans_a) {
     gemm_pack_a(1, m, k, packed_a_from, lda, packed_a);
   } else if (whole_panels < row_panels) {

@@ -363,7 +363,10 @@ describe('native kernel helpers', () => {
     expect(() => avx512ProductsAllowed('on')).toThrow("Invalid ROBUSTLAB_AVX512_PRODUCTS 'on': expected auto or off.");
   });
 
-  test('an invalid setting fails every backend start', () => {
+  test.each([
+    { variable: 'ROBUSTLAB_AVX512_PRODUCTS', value: 'bogus', message: "Invalid ROBUSTLAB_AVX512_PRODUCTS 'bogus': expected auto or off." },
+    { variable: 'ROBUSTLAB_NATIVE_KERNELS', value: 'maybe', message: "Invalid ROBUSTLAB_NATIVE_KERNELS 'maybe': expected on or off." },
+  ])('invalid $variable fails every backend start', ({ variable, value, message }) => {
     const probe = [
       "import { initBackend } from './worker/engine/backend.ts';",
       'for (let attempt = 0; attempt < 2; attempt++) {',
@@ -371,12 +374,12 @@ describe('native kernel helpers', () => {
       '}',
     ].join('\n');
     const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
-      env: { ...process.env, ROBUSTLAB_AVX512_PRODUCTS: 'bogus' },
+      env: { ...process.env, [variable]: value },
       encoding: 'utf8',
     });
     const lines = output.trim().split('\n').slice(-2);
 
-    expect(lines).toEqual(Array(2).fill("Invalid ROBUSTLAB_AVX512_PRODUCTS 'bogus': expected auto or off."));
+    expect(lines).toEqual([message, message]);
   });
 
 
@@ -403,20 +406,23 @@ describe.runIf(status.active)('AVX-512 product', () => {
     expect(status.avx512Products).toBe(expected);
   });
 
-  test('long products keep their accuracy', async () => {
+  test.each([
+    { transposeA: true, path: 'packed A' },
+    { transposeA: false, path: 'A read in place' },
+  ])('long products keep their accuracy ($path)', async ({ transposeA }) => {
     // Non-negative values make the partial sums grow, the hard case for float32 sums over a long k.
     const [m, n, k] = [12, 32, 20_000];
     const rng = createRng(3);
     const a = Float32Array.from({ length: k * m }, () => rng());
     const b = Float32Array.from({ length: k * n }, () => rng());
     await initBackend('wasm');
-    const product = tf.tidy(() => tf.matMul(tf.tensor(a, [k, m]), tf.tensor(b, [k, n]), true, false).dataSync());
+    const product = tf.tidy(() => tf.matMul(tf.tensor(a, transposeA ? [k, m] : [m, k]), tf.tensor(b, [k, n]), transposeA, false).dataSync());
 
     let worst = 0;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let exact = 0;
-        for (let p = 0; p < k; p++) exact += a[p * m + i] * b[p * n + j];
+        for (let p = 0; p < k; p++) exact += (transposeA ? a[p * m + i] : a[i * k + p]) * b[p * n + j];
         worst = Math.max(worst, Math.abs(product[i * n + j] - exact) / exact);
       }
     }
