@@ -884,32 +884,49 @@ static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) 
   return undefined_value(env);
 }
 
+/* The 12 pooling sizes that worker/engine/native-kernels.ts writes (writePoolSizes), in that order. */
+typedef struct {
+  int batch, in_h, in_w, channels, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top, pad_left;
+} pool_t;
+
+/* Reads the pooling sizes from `sizes`. Throws a RangeError and returns 0 when one is out of range. */
+static int read_pool(napi_env env, const double *sizes, pool_t *pool) {
+  int *fields[] = {&pool->batch,    &pool->in_h,     &pool->in_w,     &pool->channels, &pool->out_h,   &pool->out_w,
+                   &pool->filter_h, &pool->filter_w, &pool->stride_h, &pool->stride_w, &pool->pad_top, &pool->pad_left};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) *fields[i] = (int)sizes[i];
+  if (pool->batch < 0 || pool->in_h < 1 || pool->in_w < 1 || pool->channels < 1 || pool->out_h < 0 || pool->out_w < 0 ||
+      pool->filter_h < 1 || pool->filter_w < 1 || pool->stride_h < 1 || pool->stride_w < 1) {
+    napi_throw_range_error(env, NULL, "pooling sizes must be positive");
+    return 0;
+  }
+  return 1;
+}
+
 /*
  * The maximum of each pooling window, as the cpu backend computes it: strictly
  * greater values win, starting from -Infinity, so NaN never wins and a
  * window of only NaN gives -Infinity. Whole 2x2 windows with stride 2 take
  * comparison masks four channels at a time.
  */
-static void max_pool_values(const float *x, float *y, int batch, int in_h, int in_w, int channels, int out_h, int out_w,
-                            int filter_h, int filter_w, int stride_h, int stride_w, int pad_top, int pad_left) {
+static void max_pool_values(const float *x, float *y, const pool_t *pool) {
   size_t y_index = 0;
-  for (int b = 0; b < batch; b++) {
-    for (int oy = 0; oy < out_h; oy++) {
-      int row_start = oy * stride_h - pad_top;
-      int row_end = row_start + filter_h < in_h ? row_start + filter_h : in_h;
+  for (int b = 0; b < pool->batch; b++) {
+    for (int oy = 0; oy < pool->out_h; oy++) {
+      int row_start = oy * pool->stride_h - pool->pad_top;
+      int row_end = row_start + pool->filter_h < pool->in_h ? row_start + pool->filter_h : pool->in_h;
       if (row_start < 0) row_start = 0;
-      for (int ox = 0; ox < out_w; ox++, y_index += channels) {
-        int col_start = ox * stride_w - pad_left;
-        int col_end = col_start + filter_w < in_w ? col_start + filter_w : in_w;
+      for (int ox = 0; ox < pool->out_w; ox++, y_index += pool->channels) {
+        int col_start = ox * pool->stride_w - pool->pad_left;
+        int col_end = col_start + pool->filter_w < pool->in_w ? col_start + pool->filter_w : pool->in_w;
         if (col_start < 0) col_start = 0;
         float *target = y + y_index;
         int d = 0;
 #ifdef __SSE2__
-        int whole_2x2 = filter_h == 2 && filter_w == 2 && row_end - row_start == 2 && col_end - col_start == 2;
+        int whole_2x2 = pool->filter_h == 2 && pool->filter_w == 2 && row_end - row_start == 2 && col_end - col_start == 2;
         if (whole_2x2) {
-          const float *p00 = x + (((size_t)b * in_h + row_start) * in_w + col_start) * channels;
-          const float *p01 = p00 + channels, *p10 = p00 + (size_t)in_w * channels, *p11 = p10 + channels;
-          for (; d + 4 <= channels; d += 4) {
+          const float *p00 = x + (((size_t)b * pool->in_h + row_start) * pool->in_w + col_start) * pool->channels;
+          const float *p01 = p00 + pool->channels, *p10 = p00 + (size_t)pool->in_w * pool->channels, *p11 = p10 + pool->channels;
+          for (; d + 4 <= pool->channels; d += 4) {
             __m128 max = _mm_set1_ps(-INFINITY);
             __m128 value = _mm_loadu_ps(p00 + d);
             __m128 greater = _mm_cmpgt_ps(value, max);
@@ -927,11 +944,11 @@ static void max_pool_values(const float *x, float *y, int batch, int in_h, int i
           }
         }
 #endif
-        for (; d < channels; d++) {
+        for (; d < pool->channels; d++) {
           float max = -INFINITY;
           for (int xr = row_start; xr < row_end; xr++) {
             for (int xc = col_start; xc < col_end; xc++) {
-              float value = x[(((size_t)b * in_h + xr) * in_w + xc) * channels + d];
+              float value = x[(((size_t)b * pool->in_h + xr) * pool->in_w + xc) * pool->channels + d];
               if (value > max) max = value;
             }
           }
@@ -949,20 +966,12 @@ static void max_pool_values(const float *x, float *y, int batch, int in_h, int i
 static napi_value max_pool(napi_env env, napi_callback_info info) {
   call_t call;
   if (!read_call(env, info, 14, &call)) return NULL;
-  const double *g = call.args;
-  int batch = (int)g[2], in_h = (int)g[3], in_w = (int)g[4], channels = (int)g[5];
-  int out_h = (int)g[6], out_w = (int)g[7], filter_h = (int)g[8], filter_w = (int)g[9];
-  int stride_h = (int)g[10], stride_w = (int)g[11], pad_top = (int)g[12], pad_left = (int)g[13];
-  if (batch < 0 || in_h < 1 || in_w < 1 || channels < 1 || out_h < 0 || out_w < 0 || filter_h < 1 ||
-      filter_w < 1 || stride_h < 1 || stride_w < 1) {
-    napi_throw_range_error(env, NULL, "pooling sizes must be positive");
-    return NULL;
-  }
-  const float *x = heap_floats(env, &call, 0, (double)batch * in_h * in_w * channels);
-  float *y = x == NULL ? NULL : heap_floats(env, &call, 1, (double)batch * out_h * out_w * channels);
+  pool_t pool;
+  if (!read_pool(env, call.args + 2, &pool)) return NULL;
+  const float *x = heap_floats(env, &call, 0, (double)pool.batch * pool.in_h * pool.in_w * pool.channels);
+  float *y = x == NULL ? NULL : heap_floats(env, &call, 1, (double)pool.batch * pool.out_h * pool.out_w * pool.channels);
   if (y == NULL) return NULL;
-  max_pool_values(x, y, batch, in_h, in_w, channels, out_h, out_w, filter_h, filter_w, stride_h, stride_w, pad_top,
-                  pad_left);
+  max_pool_values(x, y, &pool);
   return undefined_value(env);
 }
 
@@ -1077,30 +1086,23 @@ static void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int ba
 static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   call_t call;
   if (!read_call(env, info, 15, &call)) return NULL;
-  const double *g = call.args;
-  int batch = (int)g[3], in_h = (int)g[4], in_w = (int)g[5], channels = (int)g[6];
-  int out_h = (int)g[7], out_w = (int)g[8], filter_h = (int)g[9], filter_w = (int)g[10];
-  int stride_h = (int)g[11], stride_w = (int)g[12], pad_top = (int)g[13], pad_left = (int)g[14];
-  if (batch < 0 || in_h < 1 || in_w < 1 || channels < 1 || out_h < 0 || out_w < 0 || filter_h < 1 ||
-      filter_w < 1 || stride_h < 1 || stride_w < 1) {
-    napi_throw_range_error(env, NULL, "pooling sizes must be positive");
-    return NULL;
-  }
-  size_t input_size = (size_t)batch * in_h * in_w * channels;
+  pool_t pool;
+  if (!read_pool(env, call.args + 3, &pool)) return NULL;
+  size_t input_size = (size_t)pool.batch * pool.in_h * pool.in_w * pool.channels;
   const float *x = heap_floats(env, &call, 0, (double)input_size);
-  const float *dy = x == NULL ? NULL : heap_floats(env, &call, 1, (double)batch * out_h * out_w * channels);
+  const float *dy = x == NULL ? NULL : heap_floats(env, &call, 1, (double)pool.batch * pool.out_h * pool.out_w * pool.channels);
   float *dx = dy == NULL ? NULL : heap_floats(env, &call, 2, (double)input_size);
   if (dx == NULL) return NULL;
 
   memset(dx, 0, input_size * sizeof(float));
-  if (filter_h == 2 && filter_w == 2 && stride_h == 2 && stride_w == 2 && pad_top == 0 && pad_left == 0) {
-    max_pool_grad_2x2(x, dy, dx, batch, in_h, in_w, channels, out_h, out_w);
+  if (pool.filter_h == 2 && pool.filter_w == 2 && pool.stride_h == 2 && pool.stride_w == 2 && pool.pad_top == 0 && pool.pad_left == 0) {
+    max_pool_grad_2x2(x, dy, dx, pool.batch, pool.in_h, pool.in_w, pool.channels, pool.out_h, pool.out_w);
     return undefined_value(env);
   }
 
-  float *max_value = scratch_of((size_t)channels);
+  float *max_value = scratch_of((size_t)pool.channels);
   /* Positions fit in a float's integer range only up to 2^24, so they get their own array. */
-  size_t *max_index = malloc((size_t)channels * sizeof(size_t));
+  size_t *max_index = malloc((size_t)pool.channels * sizeof(size_t));
   if (max_value == NULL || max_index == NULL) {
     free(max_index);
     napi_throw_error(env, NULL, "out of memory for pooling");
@@ -1108,21 +1110,21 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   }
   const size_t none = (size_t)-1;
   size_t dy_index = 0;
-  for (int b = 0; b < batch; b++) {
-    for (int oy = 0; oy < out_h; oy++) {
-      int row_start = oy * stride_h - pad_top;
-      int row_end = row_start + filter_h < in_h ? row_start + filter_h : in_h;
-      for (int ox = 0; ox < out_w; ox++) {
-        int col_start = ox * stride_w - pad_left;
-        int col_end = col_start + filter_w < in_w ? col_start + filter_w : in_w;
-        for (int d = 0; d < channels; d++) {
+  for (int b = 0; b < pool.batch; b++) {
+    for (int oy = 0; oy < pool.out_h; oy++) {
+      int row_start = oy * pool.stride_h - pool.pad_top;
+      int row_end = row_start + pool.filter_h < pool.in_h ? row_start + pool.filter_h : pool.in_h;
+      for (int ox = 0; ox < pool.out_w; ox++) {
+        int col_start = ox * pool.stride_w - pool.pad_left;
+        int col_end = col_start + pool.filter_w < pool.in_w ? col_start + pool.filter_w : pool.in_w;
+        for (int d = 0; d < pool.channels; d++) {
           max_value[d] = -INFINITY;
           max_index[d] = none;
         }
         for (int xr = row_start < 0 ? 0 : row_start; xr < row_end; xr++) {
           for (int xc = col_start < 0 ? 0 : col_start; xc < col_end; xc++) {
-            size_t base = (((size_t)b * in_h + xr) * in_w + xc) * channels;
-            for (int d = 0; d < channels; d++) {
+            size_t base = (((size_t)b * pool.in_h + xr) * pool.in_w + xc) * pool.channels;
+            for (int d = 0; d < pool.channels; d++) {
               /* Strictly greater, so the first maximum wins and NaN never does. */
               if (x[base + d] > max_value[d]) {
                 max_value[d] = x[base + d];
@@ -1131,7 +1133,7 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
             }
           }
         }
-        for (int d = 0; d < channels; d++, dy_index++) {
+        for (int d = 0; d < pool.channels; d++, dy_index++) {
           if (max_index[d] != none) dx[max_index[d]] += dy[dy_index];
         }
       }
