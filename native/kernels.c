@@ -141,9 +141,9 @@ static void load_blas(void) {
 #define GEMM_MR 12
 #define GEMM_NR 32
 /*
- * Products sum k in blocks of GEMM_KC, each added into C, as OpenBLAS does:
- * one float32 sum over all of k lost up to 100 times more accuracy than
- * OpenBLAS at k = 1,000,000 (and 20 times at k = 100,000).
+ * Products sum k in blocks of GEMM_KC, each added into C, as OpenBLAS does.
+ * One float32 sum over all of k had about 120 times OpenBLAS's error at
+ * k = 1,000,000 and 20 times at k = 100,000.
  */
 #define GEMM_KC 256
 /* Pack buffers above this many floats (16 MiB) are freed after the product instead of kept for the next. */
@@ -271,9 +271,9 @@ __attribute__((target("avx512f"))) static void gemm_block_rows(int k, const floa
 #endif
 
 /*
- * The AVX-512 product; returns 0, leaving C untouched, when its buffers
- * cannot be had. A row-major op(A) is read in place, but for a last panel of
- * fewer than GEMM_MR rows; a transposed one is packed.
+ * The AVX-512 product. Returns 0, leaving C untouched, when its buffers
+ * cannot be allocated. A row-major op(A) is read in place, except a last
+ * panel of fewer than GEMM_MR rows, which is packed like a transposed op(A).
  */
 static int gemm_avx512(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                        int accumulate, float *c, int ldc) {
@@ -321,10 +321,10 @@ static int gemm_avx512(int trans_a, int trans_b, int m, int n, int k, const floa
 }
 
 /*
- * C = op(A) op(B), or C += op(A) op(B) when `accumulate`; row-major, m, n, k > 0.
- * Products with at most 16 columns or under 32^3 multiply-adds stay with the
- * BLAS: half of each 32-column panel would be padding, or packing would cost
- * more than it saves.
+ * C = op(A) op(B), or C += op(A) op(B) when `accumulate`, all row-major with
+ * m, n, k > 0. Products with at most 16 columns or under 32^3 multiply-adds
+ * stay with the BLAS, because half of each 32-column panel would be padding
+ * or packing would cost more than it saves.
  */
 static void gemm(int trans_a, int trans_b, int m, int n, int k, const float *a, int lda, const float *b, int ldb, int accumulate,
                  float *c, int ldc) {

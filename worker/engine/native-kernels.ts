@@ -71,8 +71,9 @@ interface HeapBackend extends WasmBackendLike {
 /**
  * Whether the native kernels are in use in this process, and why not when they are not. `core` is the
  * kernel family that OpenBLAS uses, which native/kernels.c picks from the CPU's feature flags unless
- * OPENBLAS_CORETYPE is set. `avx512Products`: matrix products and convolutions run on the addon's own
- * AVX-512 product rather than the BLAS (on a CPU with AVX-512 whose BLAS runs narrower kernels).
+ * OPENBLAS_CORETYPE is set. `avx512Products`: the products of matrix multiplications and convolutions with
+ * more than 16 output columns run on the addon's own AVX-512 product rather than the BLAS. That happens on
+ * a CPU with AVX-512 whose BLAS is not OpenBLAS running its AVX-512 kernels.
  */
 export type NativeKernelStatus = { active: true; blas: string; core?: string; avx512Products: boolean } | { active: false; reason: string };
 
@@ -93,7 +94,7 @@ export function nativeKernelsEnabled(value = process.env.ROBUSTLAB_NATIVE_KERNEL
 
 /**
  * Reads ROBUSTLAB_AVX512_PRODUCTS: `auto` (the default, also when empty) or `off`, in any case.
- * With `auto` the addon uses its own AVX-512 product where the BLAS runs narrower kernels.
+ * With `auto` the addon uses its own AVX-512 product where the BLAS does not use AVX-512 (see NativeKernelStatus).
  * @throws Error naming the value when it is anything else
  */
 export function avx512ProductsAllowed(value = process.env.ROBUSTLAB_AVX512_PRODUCTS): boolean {
